@@ -1,0 +1,51 @@
+/*
+ * The `athanor` command: dispatches to one function per command. Commands
+ * print; the library they call does not.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] =
+    "usage: athanor <command> [options]\n"
+    "\n"
+    "Schema migrations for SQLAlchemy and Flask-SQLAlchemy projects, without Python.\n"
+    "\n"
+    "Commands:\n"
+    "  inspect    print a database's schema as text, SQL or JSON\n"
+    "\n"
+    "Run 'athanor <command> --help' for a command's options.\n"
+    "Exit status: 0 ok, 1 error, 2 usage error, 3 drift or pending work (check).\n";
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+    {"inspect", cmd_inspect},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage, stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        fputs(usage, stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0) {
+        printf("athanor %s\n", ATHANOR_VERSION);
+        return EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return commands[i].run(argc - 2, argv + 2);
+    fprintf(stderr, "athanor: unknown command '%s'\n", name);
+    fputs(usage, stderr);
+    return EXIT_USAGE;
+}

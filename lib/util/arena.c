@@ -1,0 +1,150 @@
+/*
+ * Arena allocation: memory handed out from large blocks and released all at
+ * once. Parses, schemas and op lists live in one; nothing in an arena is freed
+ * on its own.
+ */
+#include "athanor.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_SIZE (64 * 1024)
+#define ALIGNMENT _Alignof(max_align_t)
+
+typedef struct block {
+    struct block *next;
+    size_t size;
+    size_t used;
+    max_align_t data[];
+} block;
+
+struct ath_arena {
+    block *head;
+    size_t handed_out;
+};
+
+ath_arena *ath_arena_new(void)
+{
+    return calloc(1, sizeof(ath_arena));
+}
+
+void ath_arena_free(ath_arena *arena)
+{
+    if (!arena)
+        return;
+    block *b = arena->head;
+    while (b) {
+        block *next = b->next;
+        free(b);
+        b = next;
+    }
+    free(arena);
+}
+
+static block *new_block(size_t size)
+{
+    block *b = malloc(sizeof(block) + size);
+    if (!b)
+        return NULL;
+    b->next = NULL;
+    b->size = size;
+    b->used = 0;
+    return b;
+}
+
+void *ath_arena_alloc(ath_arena *arena, size_t size)
+{
+    if (size == 0)
+        size = 1;
+    if (size > SIZE_MAX - ALIGNMENT)
+        return NULL;
+    size_t rounded = (size + ALIGNMENT - 1) & ~(size_t)(ALIGNMENT - 1);
+    block *b = arena->head;
+    if (!b || b->size - b->used < rounded) {
+        /* Large requests get a block of their own behind the current one, so
+         * the current block's free space is not wasted. */
+        if (rounded > BLOCK_SIZE / 4 && b) {
+            block *big = new_block(rounded);
+            if (!big)
+                return NULL;
+            big->used = rounded;
+            big->next = b->next;
+            b->next = big;
+            arena->handed_out += rounded;
+            memset(big->data, 0, rounded);
+            return big->data;
+        }
+        b = new_block(rounded > BLOCK_SIZE ? rounded : BLOCK_SIZE);
+        if (!b)
+            return NULL;
+        b->next = arena->head;
+        arena->head = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += rounded;
+    arena->handed_out += rounded;
+    memset(p, 0, rounded);
+    return p;
+}
+
+char *ath_arena_strndup(ath_arena *arena, const char *s, size_t n)
+{
+    if (!s)
+        return NULL;
+    char *p = ath_arena_alloc(arena, n + 1);
+    if (!p)
+        return NULL;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *ath_arena_strdup(ath_arena *arena, const char *s)
+{
+    return s ? ath_arena_strndup(arena, s, strlen(s)) : NULL;
+}
+
+char *ath_arena_printf(ath_arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return NULL;
+    char *p = ath_arena_alloc(arena, (size_t)n + 1);
+    if (!p)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return p;
+}
+
+size_t ath_arena_used(const ath_arena *arena)
+{
+    return arena->handed_out;
+}
+
+void *ath_array_push(ath_arena *arena, void **items, size_t *count, size_t *cap,
+                     size_t elem_size)
+{
+    if (*count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 4;
+        if (ncap > SIZE_MAX / elem_size)
+            return NULL;
+        void *grown = ath_arena_alloc(arena, ncap * elem_size);
+        if (!grown)
+            return NULL;
+        if (*count)
+            memcpy(grown, *items, *count * elem_size);
+        *items = grown;
+        *cap = ncap;
+    }
+    void *slot = (char *)*items + *count * elem_size;
+    memset(slot, 0, elem_size);
+    (*count)++;
+    return slot;
+}
