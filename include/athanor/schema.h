@@ -153,7 +153,11 @@ typedef struct ath_schema {
 /* An empty schema whose objects will live in `arena`; NULL when out of memory. */
 ath_schema *ath_schema_new(ath_arena *arena);
 
-/* Appends an object and returns it zeroed (names unset), or NULL when out of memory. */
+/*
+ * Appends an object and returns it, zeroed but for the names given, or NULL
+ * when out of memory. The pointer stays valid only until the next object of
+ * the same kind is added to the same parent (the arrays grow by moving).
+ */
 ath_table *ath_schema_add_table(ath_schema *schema, const char *schema_name, const char *name);
 ath_enum *ath_schema_add_enum(ath_schema *schema, const char *schema_name, const char *name);
 ath_column *ath_table_add_column(ath_schema *schema, ath_table *table, const char *name);

@@ -10,22 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* PostgreSQL's reserved key words (those that cannot be column or table names
- * unquoted), all lower case and sorted for bsearch. */
+/* PostgreSQL's reserved key words (system_user since PostgreSQL 16), and the
+ * few more SQLAlchemy quotes on PostgreSQL (new, of, off, old, over) so that
+ * generated DDL matches its byte for byte. Lower case, sorted for bsearch. */
 static const char *const pg_reserved[] = {
     "all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric",
     "authorization", "between", "binary", "both", "case", "cast", "check", "collate",
-    "collation", "column", "concurrently", "constraint", "create", "cross",
-    "current_catalog", "current_date", "current_role", "current_schema", "current_time",
-    "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do",
-    "else", "end", "except", "false", "fetch", "for", "foreign", "freeze", "from", "full",
-    "grant", "group", "having", "ilike", "in", "initially", "inner", "intersect", "into",
-    "is", "isnull", "join", "lateral", "leading", "left", "like", "limit", "localtime",
-    "localtimestamp", "natural", "not", "notnull", "null", "offset", "on", "only", "or",
-    "order", "outer", "overlaps", "placing", "primary", "references", "returning", "right",
-    "select", "session_user", "similar", "some", "symmetric", "table", "tablesample",
-    "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic",
-    "verbose", "when", "where", "window", "with",
+    "collation", "column", "concurrently", "constraint", "create", "cross", "current_catalog",
+    "current_date", "current_role", "current_schema", "current_time", "current_timestamp",
+    "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except",
+    "false", "fetch", "for", "foreign", "freeze", "from", "full", "grant", "group", "having",
+    "ilike", "in", "initially", "inner", "intersect", "into", "is", "isnull", "join", "lateral",
+    "leading", "left", "like", "limit", "localtime", "localtimestamp", "natural", "new", "not",
+    "notnull", "null", "of", "off", "offset", "old", "on", "only", "or", "order", "outer",
+    "over", "overlaps", "placing", "primary", "references", "returning", "right", "select",
+    "session_user", "similar", "some", "symmetric", "system_user", "table", "tablesample",
+    "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "verbose",
+    "when", "where", "window", "with",
 };
 
 /* SQLite's key words that SQLAlchemy quotes, lower case and sorted. */

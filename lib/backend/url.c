@@ -125,32 +125,37 @@ int ath_url_parse(ath_url *out, ath_arena *arena, const char *text)
                          "sqlite and postgresql)",
                          (int)dlen, out->scheme);
 
+    /* user[:password]@ as SQLAlchemy's pattern reads it: the user runs to the
+     * first ':' or '/', and the password from that ':' to the next '@', so it
+     * may hold '/' and '?'. Without a password the user ends at the last '@'
+     * before any ':' or '/', and may hold '@' itself (Azure's user@server). */
     const char *rest = sep + 3;
+    size_t ulen = strcspn(rest, ":/");
+    const char *at = NULL, *pw_colon = NULL;
+    if (rest[ulen] == ':' && (at = strchr(rest + ulen + 1, '@')) != NULL)
+        pw_colon = rest + ulen;
+    for (size_t i = ulen; !at && i > 0; i--)
+        if (rest[i - 1] == '@')
+            at = rest + i - 1;
+    if (at) {
+        const char *user_end = pw_colon ? pw_colon : at;
+        out->username = decode(arena, rest, (size_t)(user_end - rest), false);
+        if (!out->username)
+            return ath_error_oom();
+        if (pw_colon) {
+            out->password = decode(arena, pw_colon + 1, (size_t)(at - pw_colon - 1), false);
+            if (!out->password)
+                return ath_error_oom();
+        }
+        rest = at + 1;
+    }
+
     const char *query = strchr(rest, '?');
     size_t restlen = query ? (size_t)(query - rest) : strlen(rest);
     if (query) {
         int rc = parse_query(out, arena, query + 1);
         if (rc)
             return rc;
-    }
-
-    /* user[:password]@ : the user part holds no ':' or '/', the password no '@'. */
-    const char *at = memchr(rest, '@', restlen);
-    if (at) {
-        size_t ulen = strcspn(rest, ":/");
-        if (rest + ulen >= at || rest[ulen] == ':') {
-            const char *colon = rest + ulen < at ? rest + ulen : NULL;
-            out->username = decode(arena, rest, colon ? (size_t)(colon - rest) : (size_t)(at - rest), false);
-            if (!out->username)
-                return ath_error_oom();
-            if (colon) {
-                out->password = decode(arena, colon + 1, (size_t)(at - colon - 1), false);
-                if (!out->password)
-                    return ath_error_oom();
-            }
-            restlen -= (size_t)(at + 1 - rest);
-            rest = at + 1;
-        }
     }
 
     /* host[:port] up to the first '/'; an IPv6 host is bracketed. */
@@ -164,6 +169,8 @@ int ath_url_parse(ath_url *out, ath_arena *arena, const char *text)
         if (!close)
             return invalid("an IPv6 host is missing its ']'");
         out->host = ath_arena_strndup(arena, hp + 1, (size_t)(close - hp - 1));
+        if (!out->host)
+            return ath_error_oom();
         if (close + 1 < hp + hostlen) {
             if (close[1] != ':')
                 return invalid("unexpected text after the IPv6 host");

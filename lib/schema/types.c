@@ -254,8 +254,9 @@ void ath_type_sql(ath_buf *out, const ath_type *t, ath_dialect dialect)
     case ATH_TYPE_TEXT:
     case ATH_TYPE_UNICODE_TEXT: ath_buf_puts(out, "TEXT"); return;
     case ATH_TYPE_FLOAT:
+        /* SQLAlchemy writes the precision only for PostgreSQL. */
         ath_buf_puts(out, "FLOAT");
-        if (t->precision >= 0)
+        if (pg && t->precision >= 0)
             ath_buf_printf(out, "(%d)", t->precision);
         return;
     case ATH_TYPE_NUMERIC:
@@ -334,16 +335,31 @@ bool ath_type_equal(const ath_type *a, const ath_type *b, ath_dialect dialect)
     return eq;
 }
 
-/* A Python string literal as repr() writes it for plain text. */
+/* A Python string literal as repr() writes it: in single quotes unless the
+ * text holds a ' and no ", with the chosen quote, backslashes and control
+ * characters escaped. */
 static void py_string(ath_buf *out, const char *s)
 {
-    ath_buf_putc(out, '\'');
+    char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+    ath_buf_putc(out, quote);
     for (; *s; s++) {
-        if (*s == '\'' || *s == '\\')
+        unsigned char c = (unsigned char)*s;
+        if (c == (unsigned char)quote || c == '\\') {
             ath_buf_putc(out, '\\');
-        ath_buf_putc(out, *s);
+            ath_buf_putc(out, *s);
+        } else if (c == '\n') {
+            ath_buf_puts(out, "\\n");
+        } else if (c == '\r') {
+            ath_buf_puts(out, "\\r");
+        } else if (c == '\t') {
+            ath_buf_puts(out, "\\t");
+        } else if (c < 0x20 || c == 0x7f) {
+            ath_buf_printf(out, "\\x%02x", c);
+        } else {
+            ath_buf_putc(out, *s);
+        }
     }
-    ath_buf_putc(out, '\'');
+    ath_buf_putc(out, quote);
 }
 
 void ath_type_sqla(ath_buf *out, const ath_type *t)

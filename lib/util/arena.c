@@ -45,6 +45,8 @@ void ath_arena_free(ath_arena *arena)
 
 static block *new_block(size_t size)
 {
+    if (size > SIZE_MAX - sizeof(block))
+        return NULL;
     block *b = malloc(sizeof(block) + size);
     if (!b)
         return NULL;

@@ -23,10 +23,14 @@ int ath_error_last_code(void)
 
 int ath_error(int code, const char *fmt, ...)
 {
+    /* Formatted aside first: the arguments may include ath_error_last()
+     * itself, when a caller adds context to the error below it. */
+    char message[sizeof(last_message)];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(last_message, sizeof(last_message), fmt, ap);
+    vsnprintf(message, sizeof(message), fmt, ap);
     va_end(ap);
+    memcpy(last_message, message, strlen(message) + 1);
     last_code = code;
     return code;
 }
