@@ -91,7 +91,7 @@ void ath_buf_put(ath_buf *buf, const char *s, size_t n);
 void ath_buf_puts(ath_buf *buf, const char *s);
 void ath_buf_putc(ath_buf *buf, char c);
 void ath_buf_printf(ath_buf *buf, const char *fmt, ...) ATH_PRINTF(2, 3);
-void ath_buf_vprintf(ath_buf *buf, const char *fmt, va_list ap);
+void ath_buf_vprintf(ath_buf *buf, const char *fmt, va_list ap) ATH_PRINTF(2, 0);
 /* The text so far ("" when empty); owned by the buffer. */
 const char *ath_buf_cstr(const ath_buf *buf);
 /* ATH_ENOMEM (with the last error set) if any append failed, else 0. */

@@ -50,11 +50,16 @@ char *ts_pg_fresh_db(const char *tag)
 
 char *ts_sqlite_path(const char *tag)
 {
-    char templ[] = "/tmp/athanor-test-XXXXXX";
-    if (!mkdtemp(templ))
-        fail_msg("mkdtemp failed");
+    /* Under the build tree when ctest runs us, so nothing piles up in /tmp. */
+    const char *base = getenv("ATHANOR_TEST_TMPDIR");
+    ath_buf dir = ATH_BUF_INIT;
+    ath_buf_printf(&dir, "%s/athanor-test-XXXXXX", base && *base ? base : "/tmp");
+    assert_int_equal(ath_buf_check(&dir), 0);
+    if (!mkdtemp(dir.ptr))
+        fail_msg("mkdtemp failed in %s", base && *base ? base : "/tmp");
     ath_buf path = ATH_BUF_INIT;
-    ath_buf_printf(&path, "%s/%s.db", templ, tag);
+    ath_buf_printf(&path, "%s/%s.db", dir.ptr, tag);
+    ath_buf_free(&dir);
     assert_int_equal(ath_buf_check(&path), 0);
     return ath_buf_detach(&path);
 }
