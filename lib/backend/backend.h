@@ -1,7 +1,8 @@
 /*
  * What a backend implements: a table of functions behind ath_backend. The
- * public functions in backend.c check arguments, count statements and
- * dispatch here; the dialect files know only their own database.
+ * public functions in backend.c dispatch here and keep the transaction state;
+ * the dialect files know only their own database, count every statement they
+ * send (one per round trip), and set and clear `locked`.
  */
 #ifndef ATH_LIB_BACKEND_H
 #define ATH_LIB_BACKEND_H
