@@ -81,7 +81,14 @@ typedef struct ath_primary_key {
     size_t ncolumns;
 } ath_primary_key;
 
+/*
+ * Constraints other than the primary key carry `seq`, their place in the
+ * order the table declares them (SQLAlchemy's creation order), counted from 1
+ * across kinds; 0 when unknown, as for a schema read from a database. DDL
+ * writes them in that order.
+ */
 typedef struct ath_unique {
+    unsigned seq;
     const char *name;            /* NULL when unnamed */
     const char **columns;
     size_t ncolumns;
@@ -101,6 +108,7 @@ typedef struct ath_index {
 } ath_index;
 
 typedef struct ath_foreign_key {
+    unsigned seq;
     const char *name;            /* NULL when unnamed */
     const char **columns;
     size_t ncolumns;
@@ -114,6 +122,7 @@ typedef struct ath_foreign_key {
 } ath_foreign_key;
 
 typedef struct ath_check {
+    unsigned seq;
     const char *name;            /* NULL when unnamed */
     const char *sqltext;         /* the condition, without CHECK ( ) */
 } ath_check;
@@ -173,7 +182,8 @@ ath_column *ath_table_find_column(const ath_table *table, const char *name);
 /*
  * Sorts tables (by schema, then name), enums, and each table's uniques,
  * indexes, foreign keys and checks into one deterministic order. Columns keep
- * their table order.
+ * their table order. For a schema read from a database; a schema read from
+ * models keeps its declaration order (seq) instead.
  */
 void ath_schema_sort(ath_schema *schema);
 

@@ -59,13 +59,18 @@ static void column_spec(ath_buf *out, ath_dialect d, const ath_table *t, const a
         ath_buf_puts(out, " NOT NULL");
 }
 
-static void fk_spec(ath_buf *out, ath_dialect d, const ath_foreign_key *fk)
+static void named(ath_buf *out, ath_dialect d, const char *name)
 {
-    if (fk->name) {
+    if (name) {
         ath_buf_puts(out, "CONSTRAINT ");
-        ath_quote_ident(out, d, fk->name);
+        ath_quote_ident(out, d, name);
         ath_buf_putc(out, ' ');
     }
+}
+
+static void fk_spec(ath_buf *out, ath_dialect d, const ath_foreign_key *fk)
+{
+    named(out, d, fk->name);
     ath_buf_puts(out, "FOREIGN KEY(");
     name_list(out, d, fk->columns, fk->ncolumns);
     ath_buf_puts(out, ") REFERENCES ");
@@ -81,6 +86,64 @@ static void fk_spec(ath_buf *out, ath_dialect d, const ath_foreign_key *fk)
         ath_buf_puts(out, " DEFERRABLE");
     if (fk->initially)
         ath_buf_printf(out, " INITIALLY %s", fk->initially);
+}
+
+enum { CONS_FK, CONS_UNIQUE, CONS_CHECK };
+
+/* A table's constraint in the order they are written: (seq, kind, index). */
+typedef struct cons_key {
+    unsigned seq;
+    int kind;
+    size_t index;
+} cons_key;
+
+static bool key_less(cons_key a, cons_key b)
+{
+    if (a.seq != b.seq)
+        return a.seq < b.seq;
+    if (a.kind != b.kind)
+        return a.kind < b.kind;
+    return a.index < b.index;
+}
+
+/* The first constraint after `prev` (NULL: the very first) in writing order. */
+static cons_key next_constraint(const ath_table *t, const cons_key *prev)
+{
+    cons_key best = {0, 0, 0};
+    bool found = false;
+    const size_t counts[3] = {t->nfks, t->nuniques, t->nchecks};
+    for (int kind = CONS_FK; kind <= CONS_CHECK; kind++) {
+        for (size_t i = 0; i < counts[kind]; i++) {
+            unsigned seq = kind == CONS_FK       ? t->fks[i].seq
+                           : kind == CONS_UNIQUE ? t->uniques[i].seq
+                                                 : t->checks[i].seq;
+            cons_key k = {seq, kind, i};
+            if (prev && !key_less(*prev, k))
+                continue;
+            if (!found || key_less(k, best)) {
+                best = k;
+                found = true;
+            }
+        }
+    }
+    return best;
+}
+
+static void constraint_spec(ath_buf *out, ath_dialect d, const ath_table *t, cons_key k)
+{
+    if (k.kind == CONS_FK) {
+        fk_spec(out, d, &t->fks[k.index]);
+    } else if (k.kind == CONS_UNIQUE) {
+        const ath_unique *u = &t->uniques[k.index];
+        named(out, d, u->name);
+        ath_buf_puts(out, "UNIQUE (");
+        name_list(out, d, u->columns, u->ncolumns);
+        ath_buf_putc(out, ')');
+    } else {
+        const ath_check *c = &t->checks[k.index];
+        named(out, d, c->name);
+        ath_buf_printf(out, "CHECK (%s)", c->sqltext);
+    }
 }
 
 static void comment_on(ath_buf *out, ath_dialect d, const char *kind, const ath_table *t,
@@ -111,42 +174,21 @@ static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const 
     }
     if (t->pk.ncolumns) {
         ath_buf_puts(out, sep);
-        if (t->pk.name) {
-            ath_buf_puts(out, "CONSTRAINT ");
-            ath_quote_ident(out, d, t->pk.name);
-            ath_buf_putc(out, ' ');
-        }
+        named(out, d, t->pk.name);
         ath_buf_puts(out, "PRIMARY KEY (");
         name_list(out, d, t->pk.columns, t->pk.ncolumns);
         ath_buf_putc(out, ')');
     }
-    for (size_t i = 0; i < t->nfks; i++) {
-        if (deferred && deferred[i])
+    /* Declaration order where it is known (seq), else foreign keys, uniques,
+     * checks; the primary key always first, as SQLAlchemy writes them. */
+    size_t ncons = t->nfks + t->nuniques + t->nchecks;
+    cons_key last = {0, 0, 0};
+    for (size_t emitted = 0; emitted < ncons; emitted++) {
+        last = next_constraint(t, emitted ? &last : NULL);
+        if (last.kind == CONS_FK && deferred && deferred[last.index])
             continue;
         ath_buf_puts(out, sep);
-        fk_spec(out, d, &t->fks[i]);
-    }
-    for (size_t i = 0; i < t->nuniques; i++) {
-        const ath_unique *u = &t->uniques[i];
-        ath_buf_puts(out, sep);
-        if (u->name) {
-            ath_buf_puts(out, "CONSTRAINT ");
-            ath_quote_ident(out, d, u->name);
-            ath_buf_putc(out, ' ');
-        }
-        ath_buf_puts(out, "UNIQUE (");
-        name_list(out, d, u->columns, u->ncolumns);
-        ath_buf_putc(out, ')');
-    }
-    for (size_t i = 0; i < t->nchecks; i++) {
-        const ath_check *c = &t->checks[i];
-        ath_buf_puts(out, sep);
-        if (c->name) {
-            ath_buf_puts(out, "CONSTRAINT ");
-            ath_quote_ident(out, d, c->name);
-            ath_buf_putc(out, ' ');
-        }
-        ath_buf_printf(out, "CHECK (%s)", c->sqltext);
+        constraint_spec(out, d, t, last);
     }
     ath_buf_puts(out, "\n);\n\n");
 
@@ -225,6 +267,16 @@ static void create_enums_for(ath_buf *out, const ath_schema *s, const ath_table 
     }
 }
 
+/* Default schema first, then by schema name; then by table name. */
+static int cmp_table_name(const void *x, const void *y)
+{
+    const ath_table *a = *(const ath_table *const *)x, *b = *(const ath_table *const *)y;
+    if (!a->schema != !b->schema)
+        return a->schema ? 1 : -1;
+    int c = a->schema ? strcmp(a->schema, b->schema) : 0;
+    return c ? c : strcmp(a->name, b->name);
+}
+
 int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
 {
     size_t n = s->ntables;
@@ -237,10 +289,15 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
     bool *done = calloc(n + 1, sizeof(bool));
     bool *deferred = calloc(nfk_total + 1, sizeof(bool));
     bool *enum_made = calloc(s->nenums + 1, sizeof(bool));
-    if (!refs || !first_fk || !done || !deferred || !enum_made) {
-        free(refs), free(first_fk), free(done), free(deferred), free(enum_made);
+    const ath_table **by_name = calloc(n + 1, sizeof(*by_name));
+    if (!refs || !first_fk || !done || !deferred || !enum_made || !by_name) {
+        free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(by_name);
         return ath_error_oom();
     }
+    for (size_t i = 0; i < n; i++)
+        by_name[i] = &s->tables[i];
+    if (n)
+        qsort(by_name, n, sizeof(*by_name), cmp_table_name);
     for (size_t i = 0, k = 0; i < n; i++) {
         first_fk[i] = k;
         for (size_t f = 0; f < s->tables[i].nfks; f++)
@@ -250,7 +307,8 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
     for (size_t emitted = 0; emitted < n; emitted++) {
         /* The first table, in name order, whose referred tables all exist. */
         size_t pick = (size_t)-1;
-        for (size_t i = 0; i < n && pick == (size_t)-1; i++) {
+        for (size_t o = 0; o < n && pick == (size_t)-1; o++) {
+            size_t i = (size_t)(by_name[o] - s->tables);
             if (done[i])
                 continue;
             bool ready = true;
@@ -265,8 +323,9 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
             /* A cycle: take the first waiting table; its foreign keys to tables
              * not made yet come after all tables (PostgreSQL), or stay inline
              * where the database does not check them at CREATE time (SQLite). */
-            for (pick = 0; done[pick]; pick++)
-                ;
+            for (size_t o = 0; pick == (size_t)-1; o++)
+                if (!done[by_name[o] - s->tables])
+                    pick = (size_t)(by_name[o] - s->tables);
             for (size_t f = 0; f < s->tables[pick].nfks; f++) {
                 size_t r = refs[first_fk[pick] + f];
                 if (r != (size_t)-1 && r != pick && !done[r] && d == ATH_DIALECT_POSTGRESQL)
@@ -299,6 +358,6 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
                 create_type(out, &s->enums[e]);
         }
     }
-    free(refs), free(first_fk), free(done), free(deferred), free(enum_made);
+    free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(by_name);
     return ath_buf_check(out);
 }

@@ -272,6 +272,51 @@ static void json_escapes_and_lists_every_field(void **state)
     ath_arena_free(a);
 }
 
+/* The run table of the tutorials with __table_args__, as SQLAlchemy writes it:
+ * the table's own constraints in declaration order after the primary key. */
+static void constraints_follow_declaration_order(void **state)
+{
+    (void)state;
+    ath_arena *a = ath_arena_new();
+    ath_schema *s = ath_schema_new(a);
+    ath_table *run = ath_schema_add_table(s, NULL, "run");
+    ath_table *user = ath_schema_add_table(s, NULL, "user");
+    col(s, user, "id", ATH_TYPE_INTEGER, false);
+    user->pk.columns = list(a, "id", NULL);
+    user->pk.ncolumns = 1;
+    run = ath_schema_find_table(s, NULL, "run");
+    col(s, run, "id", ATH_TYPE_INTEGER, false);
+    col(s, run, "distance", ATH_TYPE_FLOAT, false);
+    col(s, run, "user_id", ATH_TYPE_INTEGER, true);
+    run->pk.columns = list(a, "id", NULL);
+    run->pk.ncolumns = 1;
+    ath_foreign_key *fk = ath_table_add_fk(s, run);
+    fk->seq = 3;
+    fk->columns = list(a, "user_id", NULL);
+    fk->ncolumns = 1;
+    fk->ref_table = "user";
+    fk->ref_columns = list(a, "id", NULL);
+    ath_check *ck = ath_table_add_check(s, run);
+    ck->seq = 2;
+    ck->name = "ck_pos";
+    ck->sqltext = "distance > 0";
+    ath_unique *u = ath_table_add_unique(s, run);
+    u->seq = 1;
+    u->columns = list(a, "distance", "user_id");
+    u->ncolumns = 2;
+    ath_buf out = ATH_BUF_INIT;
+    assert_int_equal(ath_schema_to_sql(&out, s, ATH_DIALECT_SQLITE), 0);
+    /* run was added first, but user comes first: run refers to it. */
+    assert_string_equal(ath_buf_cstr(&out),
+        "CREATE TABLE user (\n\tid INTEGER NOT NULL, \n\tPRIMARY KEY (id)\n);\n\n"
+        "CREATE TABLE run (\n\tid INTEGER NOT NULL, \n\tdistance FLOAT NOT NULL, \n"
+        "\tuser_id INTEGER, \n\tPRIMARY KEY (id), \n\tUNIQUE (distance, user_id), \n"
+        "\tCONSTRAINT ck_pos CHECK (distance > 0), \n"
+        "\tFOREIGN KEY(user_id) REFERENCES user (id)\n);\n\n");
+    ath_buf_free(&out);
+    ath_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -282,6 +327,7 @@ int main(void)
         cmocka_unit_test(text_listing_is_aligned_and_complete),
         cmocka_unit_test(empty_schema_says_so),
         cmocka_unit_test(json_escapes_and_lists_every_field),
+        cmocka_unit_test(constraints_follow_declaration_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
