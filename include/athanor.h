@@ -11,5 +11,7 @@
 #include "athanor/schema.h"
 #include "athanor/backend.h"
 #include "athanor/inspect.h"
+#include "athanor/models.h"
+#include "athanor/config.h"
 
 #endif

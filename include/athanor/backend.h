@@ -129,6 +129,15 @@ unsigned long ath_backend_query_count(const ath_backend *backend);
  */
 int ath_schema_to_sql(ath_buf *out, const ath_schema *schema, ath_dialect dialect);
 
+/*
+ * What db.create_all() does: creates the enum types, tables and indexes of
+ * `schema` that the database lacks (tables by schema and name, enum types by
+ * name), never altering what exists: an existing table is left as it is,
+ * indexes included. One transaction; on error nothing is created. *created
+ * (may be NULL) counts the tables created.
+ */
+int ath_create_all(ath_backend *backend, const ath_schema *schema, size_t *created);
+
 #ifdef __cplusplus
 }
 #endif
