@@ -2,7 +2,8 @@
 # Configures and builds Athanor with CMake in one of three build directories:
 #   release  build/       RelWithDebInfo, warnings are errors
 #   asan     build-asan/  Debug, warnings are errors, ASan + UBSan
-#   fuzz     build-fuzz/  clang, libFuzzer targets in build-fuzz/fuzz/, ASan + UBSan
+#   fuzz     build-fuzz/  clang, warnings are errors, libFuzzer targets in
+#                         build-fuzz/fuzz/, ASan + UBSan, no tests
 # Usage: scripts/build.sh [release|asan|fuzz]   (default: release)
 set -euo pipefail
 
@@ -23,7 +24,7 @@ asan)
 fuzz)
     dir=build-fuzz
     args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang
-        -DATHANOR_FUZZ=ON -DATHANOR_SANITIZE=ON)
+        -DATHANOR_FUZZ=ON -DATHANOR_SANITIZE=ON -DATHANOR_WERROR=ON -DATHANOR_TESTS=OFF)
     ;;
 *)
     echo "usage: scripts/build.sh [release|asan|fuzz]" >&2
