@@ -33,7 +33,8 @@ typedef struct ath_models_options {
 /*
  * Reads the Python files `paths` (files, not folders) into a new Schema in
  * `arena`, as SQLAlchemy's MetaData would hold it after importing them all:
- * tables in name order, columns in declaration order, constraints with their
+ * tables in definition order (files in the order given), columns in
+ * declaration order, constraints with their
  * declaration order in `seq`, names from naming conventions applied. Every
  * problem goes into `diags` at file:line:col. Errors: ATH_EIO (a file cannot
  * be read; the last error names it), ATH_EPARSE (at least one error

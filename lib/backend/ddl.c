@@ -1,8 +1,9 @@
 /*
- * CREATE statements for a whole Schema, spelled as SQLAlchemy's create_all()
- * spells them: tables in foreign-key order (enum types just before the first
- * table that needs them), each table's indexes right after it, and foreign
- * keys of a cycle added afterwards with ALTER TABLE where the dialect can.
+ * CREATE statements for a whole Schema, spelled and ordered as SQLAlchemy's
+ * create_all() emits them: enum types first, then tables in foreign-key
+ * layers (schema order within a layer), each table's indexes and comments
+ * right after it, and foreign keys of a cycle added afterwards with ALTER
+ * TABLE where the dialect can.
  */
 #include "athanor.h"
 
@@ -160,6 +161,11 @@ static void comment_on(ath_buf *out, ath_dialect d, const char *kind, const ath_
     ath_buf_puts(out, ";\n\n");
 }
 
+static bool same_schema(const char *a, const char *b)
+{
+    return (!a || !b) ? a == b : strcmp(a, b) == 0;
+}
+
 /* `deferred[i]` marks foreign keys left for ALTER TABLE because of a cycle. */
 static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const bool *deferred)
 {
@@ -187,18 +193,15 @@ static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const 
         last = next_constraint(t, emitted ? &last : NULL);
         if (last.kind == CONS_FK && deferred && deferred[last.index])
             continue;
+        /* SQLite cannot refer to another schema (an attached database);
+         * SQLAlchemy leaves such foreign keys out there. */
+        if (last.kind == CONS_FK && d == ATH_DIALECT_SQLITE &&
+            !same_schema(t->schema, t->fks[last.index].ref_schema))
+            continue;
         ath_buf_puts(out, sep);
         constraint_spec(out, d, t, last);
     }
     ath_buf_puts(out, "\n);\n\n");
-
-    if (d == ATH_DIALECT_POSTGRESQL) {
-        if (t->comment)
-            comment_on(out, d, "TABLE", t, NULL, t->comment);
-        for (size_t i = 0; i < t->ncolumns; i++)
-            if (t->columns[i].comment)
-                comment_on(out, d, "COLUMN", t, t->columns[i].name, t->columns[i].comment);
-    }
 
     for (size_t i = 0; i < t->nindexes; i++) {
         const ath_index *ix = &t->indexes[i];
@@ -219,6 +222,15 @@ static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const 
         if (ix->where)
             ath_buf_printf(out, " WHERE %s", ix->where);
         ath_buf_puts(out, ";\n\n");
+    }
+
+    /* SQLAlchemy sets comments after the table's indexes. */
+    if (d == ATH_DIALECT_POSTGRESQL) {
+        if (t->comment)
+            comment_on(out, d, "TABLE", t, NULL, t->comment);
+        for (size_t i = 0; i < t->ncolumns; i++)
+            if (t->columns[i].comment)
+                comment_on(out, d, "COLUMN", t, t->columns[i].name, t->columns[i].comment);
     }
 }
 
@@ -267,16 +279,6 @@ static void create_enums_for(ath_buf *out, const ath_schema *s, const ath_table 
     }
 }
 
-/* Default schema first, then by schema name; then by table name. */
-static int cmp_table_name(const void *x, const void *y)
-{
-    const ath_table *a = *(const ath_table *const *)x, *b = *(const ath_table *const *)y;
-    if (!a->schema != !b->schema)
-        return a->schema ? 1 : -1;
-    int c = a->schema ? strcmp(a->schema, b->schema) : 0;
-    return c ? c : strcmp(a->name, b->name);
-}
-
 int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
 {
     size_t n = s->ntables;
@@ -289,26 +291,36 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
     bool *done = calloc(n + 1, sizeof(bool));
     bool *deferred = calloc(nfk_total + 1, sizeof(bool));
     bool *enum_made = calloc(s->nenums + 1, sizeof(bool));
-    const ath_table **by_name = calloc(n + 1, sizeof(*by_name));
-    if (!refs || !first_fk || !done || !deferred || !enum_made || !by_name) {
-        free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(by_name);
+    const ath_table **tables_of = calloc(n + 1, sizeof(*tables_of));
+    if (!refs || !first_fk || !done || !deferred || !enum_made || !tables_of) {
+        free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(tables_of);
         return ath_error_oom();
     }
+    /* The schema's own order: SQLAlchemy's MetaData keeps tables in the
+     * order they were defined (a database's schema comes sorted by name). */
     for (size_t i = 0; i < n; i++)
-        by_name[i] = &s->tables[i];
-    if (n)
-        qsort(by_name, n, sizeof(*by_name), cmp_table_name);
+        tables_of[i] = &s->tables[i];
     for (size_t i = 0, k = 0; i < n; i++) {
         first_fk[i] = k;
         for (size_t f = 0; f < s->tables[i].nfks; f++)
             refs[k++] = ref_index(s, &s->tables[i].fks[f]);
     }
 
-    for (size_t emitted = 0; emitted < n; emitted++) {
-        /* The first table, in name order, whose referred tables all exist. */
-        size_t pick = (size_t)-1;
-        for (size_t o = 0; o < n && pick == (size_t)-1; o++) {
-            size_t i = (size_t)(by_name[o] - s->tables);
+    /* SQLAlchemy's order: in rounds, every table whose referred tables were
+     * made in earlier rounds, in schema order within a round. */
+    size_t *order = calloc(n + 1, sizeof(size_t));
+    bool *round_ready = calloc(n + 1, sizeof(bool));
+    if (!order || !round_ready) {
+        free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(tables_of);
+        free(order), free(round_ready);
+        return ath_error_oom();
+    }
+    size_t norder = 0;
+    while (norder < n) {
+        size_t before = norder;
+        for (size_t o = 0; o < n; o++) {
+            size_t i = (size_t)(tables_of[o] - s->tables);
+            round_ready[i] = false;
             if (done[i])
                 continue;
             bool ready = true;
@@ -316,28 +328,42 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
                 size_t r = refs[first_fk[i] + f];
                 ready = r == (size_t)-1 || r == i || done[r];
             }
-            if (ready)
-                pick = i;
+            round_ready[i] = ready;
         }
-        if (pick == (size_t)-1) {
+        for (size_t o = 0; o < n; o++) {
+            size_t i = (size_t)(tables_of[o] - s->tables);
+            if (round_ready[i]) {
+                order[norder++] = i;
+                done[i] = true;
+            }
+        }
+        if (norder > before)
+            continue;
+        size_t pick = (size_t)-1;
+        {
             /* A cycle: take the first waiting table; its foreign keys to tables
              * not made yet come after all tables (PostgreSQL), or stay inline
              * where the database does not check them at CREATE time (SQLite). */
             for (size_t o = 0; pick == (size_t)-1; o++)
-                if (!done[by_name[o] - s->tables])
-                    pick = (size_t)(by_name[o] - s->tables);
+                if (!done[tables_of[o] - s->tables])
+                    pick = (size_t)(tables_of[o] - s->tables);
             for (size_t f = 0; f < s->tables[pick].nfks; f++) {
                 size_t r = refs[first_fk[pick] + f];
                 if (r != (size_t)-1 && r != pick && !done[r] && d == ATH_DIALECT_POSTGRESQL)
                     deferred[first_fk[pick] + f] = true;
             }
         }
-        const ath_table *t = &s->tables[pick];
-        if (d == ATH_DIALECT_POSTGRESQL)
-            create_enums_for(out, s, t, enum_made);
-        create_table(out, d, t, deferred + first_fk[pick]);
+        order[norder++] = pick;
         done[pick] = true;
     }
+    /* Enum types come first, as the metadata creates them before any table. */
+    if (d == ATH_DIALECT_POSTGRESQL)
+        for (size_t k = 0; k < n; k++)
+            create_enums_for(out, s, &s->tables[order[k]], enum_made);
+    for (size_t k = 0; k < n; k++)
+        create_table(out, d, &s->tables[order[k]], deferred + first_fk[order[k]]);
+    free(order);
+    free(round_ready);
 
     for (size_t i = 0; i < n; i++) {
         const ath_table *t = &s->tables[i];
@@ -358,6 +384,6 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
                 create_type(out, &s->enums[e]);
         }
     }
-    free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(by_name);
+    free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(tables_of);
     return ath_buf_check(out);
 }

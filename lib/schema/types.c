@@ -285,7 +285,7 @@ void ath_type_sql(ath_buf *out, const ath_type *t, ath_dialect dialect)
         if (pg && t->name)
             ath_quote_ident(out, dialect, t->name);
         else
-            ath_buf_printf(out, "VARCHAR(%d)", enum_max_length(t));
+            ath_buf_printf(out, "VARCHAR(%d)", t->length >= 0 ? t->length : enum_max_length(t));
         return;
     case ATH_TYPE_JSON: ath_buf_puts(out, "JSON"); return;
     case ATH_TYPE_UUID: ath_buf_puts(out, pg ? "UUID" : "CHAR(32)"); return;

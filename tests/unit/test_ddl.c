@@ -156,9 +156,9 @@ static void enums_indexes_checks_and_comments_on_postgresql(void **state)
         "\tmood mood, \n\tdistance NUMERIC(10, 2) DEFAULT 0 NOT NULL, \n"
         "\tCONSTRAINT pk_run PRIMARY KEY (id), \n"
         "\tCONSTRAINT ck_run_distance CHECK (distance >= 0)\n);\n\n"
+        "CREATE UNIQUE INDEX ix_run_lower_mood ON run (lower(mood::text)) WHERE distance > 0;\n\n"
         "COMMENT ON TABLE run IS 'one run';\n\n"
-        "COMMENT ON COLUMN run.distance IS 'in km';\n\n"
-        "CREATE UNIQUE INDEX ix_run_lower_mood ON run (lower(mood::text)) WHERE distance > 0;\n\n");
+        "COMMENT ON COLUMN run.distance IS 'in km';\n\n");
     ath_buf_free(&out);
     ath_arena_free(a);
 }

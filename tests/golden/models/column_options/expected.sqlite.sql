@@ -1,0 +1,35 @@
+CREATE TABLE parent (
+	id INTEGER NOT NULL, 
+	PRIMARY KEY (id)
+);
+
+CREATE TABLE pair (
+	"left" INTEGER NOT NULL, 
+	"right" VARCHAR(5) NOT NULL, 
+	PRIMARY KEY ("left", "right")
+);
+
+CREATE TABLE counter (
+	id BIGINT NOT NULL, 
+	small SMALLINT, 
+	PRIMARY KEY (id)
+);
+
+CREATE TABLE manual (
+	id INTEGER NOT NULL, 
+	PRIMARY KEY (id)
+);
+
+CREATE TABLE child (
+	id INTEGER NOT NULL, 
+	child_code VARCHAR(8) NOT NULL, 
+	parent_ref INTEGER, 
+	flag BOOLEAN, 
+	notes TEXT, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(id) REFERENCES parent (id), 
+	FOREIGN KEY(parent_ref) REFERENCES parent (id)
+);
+
+CREATE UNIQUE INDEX ix_child_flag ON child (flag);
+

@@ -1,0 +1,27 @@
+CREATE TABLE person (
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITHOUT TIME ZONE, 
+	id SERIAL NOT NULL, 
+	slug VARCHAR(40), 
+	name VARCHAR(80), 
+	PRIMARY KEY (id), 
+	UNIQUE (slug)
+);
+
+CREATE TABLE lineitem (
+	id SERIAL NOT NULL, 
+	qty INTEGER, 
+	PRIMARY KEY (id)
+);
+
+CREATE TABLE document (
+	created_at TIMESTAMP WITHOUT TIME ZONE NOT NULL, 
+	updated_at TIMESTAMP WITHOUT TIME ZONE, 
+	id SERIAL NOT NULL, 
+	title VARCHAR(200), 
+	owner_id INTEGER NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (title), 
+	FOREIGN KEY(owner_id) REFERENCES person (id)
+);
+

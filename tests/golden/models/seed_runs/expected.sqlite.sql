@@ -1,0 +1,17 @@
+CREATE TABLE user (
+	id INTEGER NOT NULL, 
+	username VARCHAR(80) NOT NULL, 
+	email VARCHAR(120) NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (email)
+);
+
+CREATE TABLE run (
+	id INTEGER NOT NULL, 
+	distance FLOAT NOT NULL, 
+	mood VARCHAR(50), 
+	user_id INTEGER, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(user_id) REFERENCES user (id)
+);
+
