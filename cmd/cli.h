@@ -36,6 +36,45 @@ int cli_write_stdout(const ath_buf *buf);
 /* The database URL: the option's value, else DATABASE_URL; NULL if neither. */
 const char *cli_database_url(const char *option_value);
 
+/* Values of a repeatable option; free `items` with free(). */
+typedef struct cli_list {
+    const char **items;
+    size_t count;
+} cli_list;
+
+/*
+ * Takes every `--name VALUE` and `--name=VALUE` out of argv (up to a "--"),
+ * appending the values to `out` and closing the gaps, so that cli_parse sees
+ * the rest. EXIT_USAGE (printed) when the last one lacks its value.
+ */
+int cli_take_repeated(const char *command, int *argc, char **argv, const char *name,
+                      cli_list *out);
+
+/*
+ * cli_parse for commands that read models: `--models PATH` may be repeated,
+ * and arguments after it are more paths (`--models a.py b.py`). Paths go to
+ * `models` (free its items); other arguments are a usage error.
+ */
+int cli_parse_with_models(const char *command, int argc, char **argv, const cli_option *options,
+                          size_t noptions, cli_list *models);
+
+/* Prints every diagnostic to stderr with its source line and caret. */
+void cli_print_diags(const ath_diags *diags);
+
+/*
+ * Reads the models into a Schema for `dialect`: from `paths` (files and
+ * folders) when there are any, else from the [athanor] models of `config`,
+ * else from the files ath_models_discover finds under the current folder.
+ * Unless every path named a file, says on stderr which files it used.
+ * Prints diagnostics (and errors) itself; returns EXIT_OK or EXIT_ERROR.
+ */
+int cli_read_models(ath_schema **out, ath_arena *arena, const char *const *paths, size_t npaths,
+                    const ath_config *config, ath_dialect dialect);
+
+/* Loads DIR/alembic.ini's settings, printing diagnostics; EXIT_OK or EXIT_ERROR. */
+int cli_load_config(ath_config *out, ath_arena *arena, const char *dir);
+
 int cmd_inspect(int argc, char **argv);
+int cmd_create_all(int argc, char **argv);
 
 #endif

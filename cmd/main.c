@@ -13,7 +13,8 @@ static const char usage[] =
     "Schema migrations for SQLAlchemy and Flask-SQLAlchemy projects, without Python.\n"
     "\n"
     "Commands:\n"
-    "  inspect    print a database's schema as text, SQL or JSON\n"
+    "  create-all  create the tables the models declare and the database lacks\n"
+    "  inspect     print a database's or the models' schema as text, SQL or JSON\n"
     "\n"
     "Run 'athanor <command> --help' for a command's options.\n"
     "Exit status: 0 ok, 1 error, 2 usage error, 3 drift or pending work (check).\n";
@@ -24,6 +25,7 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"create-all", cmd_create_all},
     {"inspect", cmd_inspect},
 };
 

@@ -18,6 +18,7 @@ typedef struct ath_ini_entry {
     const char *key;      /* lower case, as Python's configparser keeps keys */
     const char *value;    /* continuation lines joined with '\n', outer space trimmed */
     int line;
+    int value_col;        /* 1-based column of the value on `line`; 0 if it starts below */
 } ath_ini_entry;
 
 typedef struct ath_ini {
@@ -36,8 +37,20 @@ int ath_ini_parse(ath_ini *out, ath_arena *arena, const char *path, const char *
                   size_t len, ath_diags *diags);
 /* Reads and parses a file; ATH_ENOTFOUND / ATH_EIO when it cannot be read. */
 int ath_ini_load(ath_ini *out, ath_arena *arena, const char *path, ath_diags *diags);
-/* The value of section.key (key compared case-insensitively), or NULL. */
+/* The value of section.key (key compared case-insensitively), else of
+ * [DEFAULT].key as configparser falls back to it, or NULL. */
 const ath_ini_entry *ath_ini_get(const ath_ini *ini, const char *section, const char *key);
+
+/*
+ * The value of `entry` with the interpolation alembic's ConfigParser applies
+ * when it reads an option: `%(name)s` becomes key `name` of the same section,
+ * else of [DEFAULT], else `here` (the absolute folder of ini->path); `%%`
+ * becomes `%`. Referenced values are interpolated in turn, at most 10 deep.
+ * Errors: ATH_EPARSE with a diagnostic at the entry (a '%' followed by
+ * anything else, an unknown name, nesting too deep). *out lives in `arena`.
+ */
+int ath_ini_interpolate(const char **out, ath_arena *arena, const ath_ini *ini,
+                        const ath_ini_entry *entry, ath_diags *diags);
 
 /*
  * The [athanor] section's settings of a migrations folder (`dir`/alembic.ini):
