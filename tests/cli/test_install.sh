@@ -31,8 +31,13 @@ int main(void)
 }
 C
 export PKG_CONFIG_PATH="$libdir/pkgconfig"
+# A sanitizer build's library needs its runtime linked into the program too.
+sanitize=()
+if ldd "$libdir"/libathanor.so | grep -q libasan; then
+    sanitize=(-fsanitize=address,undefined)
+fi
 # shellcheck disable=SC2046
-if cc -o "$SCRATCH/consumer" "$SCRATCH/consumer.c" $(pkg-config --cflags --libs athanor) \
+if cc "${sanitize[@]}" -o "$SCRATCH/consumer" "$SCRATCH/consumer.c" $(pkg-config --cflags --libs athanor) \
     2>"$SCRATCH/cc.log"; then pass; else fail "building against the installed library: $(cat "$SCRATCH/cc.log")"; fi
 out=$(LD_LIBRARY_PATH="$libdir" "$SCRATCH/consumer" 2>&1)
 if [ "$out" = "0 db.example 6543 shop" ]; then pass; else fail "consumer printed: $out"; fi
