@@ -234,18 +234,38 @@ static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const 
     }
 }
 
-static bool same_opt(const char *a, const char *b)
+/* Default schema first, then by schema name; then by table name. */
+static int cmp_names(const char *sa, const char *na, const char *sb, const char *nb)
 {
-    return (!a || !b) ? a == b : strcmp(a, b) == 0;
+    if (!sa != !sb)
+        return sa ? 1 : -1;
+    int c = sa ? strcmp(sa, sb) : 0;
+    return c ? c : strcmp(na, nb);
 }
 
-/* Index of the table a foreign key refers to, or SIZE_MAX outside the schema. */
-static size_t ref_index(const ath_schema *s, const ath_foreign_key *fk)
+static int cmp_tables_by_name(const void *x, const void *y)
 {
-    for (size_t i = 0; i < s->ntables; i++)
-        if (strcmp(s->tables[i].name, fk->ref_table) == 0 &&
-            same_opt(s->tables[i].schema, fk->ref_schema))
-            return i;
+    const ath_table *a = *(const ath_table *const *)x, *b = *(const ath_table *const *)y;
+    return cmp_names(a->schema, a->name, b->schema, b->name);
+}
+
+/* Index of the table a foreign key refers to, or SIZE_MAX outside the schema;
+ * `by_name` holds the tables sorted by (schema, name). */
+static size_t ref_index(const ath_schema *s, const ath_table *const *by_name,
+                        const ath_foreign_key *fk)
+{
+    size_t lo = 0, hi = s->ntables;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const ath_table *t = by_name[mid];
+        int c = cmp_names(t->schema, t->name, fk->ref_schema, fk->ref_table);
+        if (c == 0)
+            return (size_t)(t - s->tables);
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return (size_t)-1;
 }
 
@@ -279,96 +299,110 @@ static void create_enums_for(ath_buf *out, const ath_schema *s, const ath_table 
     }
 }
 
-int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
+/* The working arrays of one ath_schema_to_sql call, freed together. */
+typedef struct plan {
+    size_t *refs;     /* per foreign key, flattened per table: the table it refers to */
+    size_t *first_fk; /* per table: its first entry in refs */
+    size_t *order;    /* table indexes in creation order */
+    const ath_table **by_name; /* the tables sorted by (schema, name) */
+    bool *done;       /* per table: placed in `order` */
+    bool *ready;      /* per table: can be made in this round */
+    bool *deferred;   /* per foreign key: added by ALTER TABLE after all tables */
+    bool *enum_made;  /* per enum type */
+} plan;
+
+static void plan_free(plan *p)
 {
-    size_t n = s->ntables;
-    size_t nfk_total = 0;
+    free(p->refs), free(p->first_fk), free(p->order), free((void *)p->by_name);
+    free(p->done), free(p->ready), free(p->deferred), free(p->enum_made);
+}
+
+static int plan_make(plan *p, const ath_schema *s, ath_dialect d)
+{
+    size_t n = s->ntables, nfk = 0;
     for (size_t i = 0; i < n; i++)
-        nfk_total += s->tables[i].nfks;
-    /* refs[k]: the table index each foreign key points at, flattened per table. */
-    size_t *refs = calloc(nfk_total + 1, sizeof(size_t));
-    size_t *first_fk = calloc(n + 1, sizeof(size_t));
-    bool *done = calloc(n + 1, sizeof(bool));
-    bool *deferred = calloc(nfk_total + 1, sizeof(bool));
-    bool *enum_made = calloc(s->nenums + 1, sizeof(bool));
-    const ath_table **tables_of = calloc(n + 1, sizeof(*tables_of));
-    if (!refs || !first_fk || !done || !deferred || !enum_made || !tables_of) {
-        free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(tables_of);
+        nfk += s->tables[i].nfks;
+    memset(p, 0, sizeof(*p));
+    p->refs = calloc(nfk + 1, sizeof(size_t));
+    p->first_fk = calloc(n + 1, sizeof(size_t));
+    p->order = calloc(n + 1, sizeof(size_t));
+    p->by_name = calloc(n + 1, sizeof(*p->by_name));
+    p->done = calloc(n + 1, sizeof(bool));
+    p->ready = calloc(n + 1, sizeof(bool));
+    p->deferred = calloc(nfk + 1, sizeof(bool));
+    p->enum_made = calloc(s->nenums + 1, sizeof(bool));
+    if (!p->refs || !p->first_fk || !p->order || !p->by_name || !p->done || !p->ready ||
+        !p->deferred || !p->enum_made) {
+        plan_free(p);
         return ath_error_oom();
     }
-    /* The schema's own order: SQLAlchemy's MetaData keeps tables in the
-     * order they were defined (a database's schema comes sorted by name). */
     for (size_t i = 0; i < n; i++)
-        tables_of[i] = &s->tables[i];
+        p->by_name[i] = &s->tables[i];
+    if (n)
+        qsort(p->by_name, n, sizeof(*p->by_name), cmp_tables_by_name);
     for (size_t i = 0, k = 0; i < n; i++) {
-        first_fk[i] = k;
+        p->first_fk[i] = k;
         for (size_t f = 0; f < s->tables[i].nfks; f++)
-            refs[k++] = ref_index(s, &s->tables[i].fks[f]);
+            p->refs[k++] = ref_index(s, p->by_name, &s->tables[i].fks[f]);
     }
 
     /* SQLAlchemy's order: in rounds, every table whose referred tables were
-     * made in earlier rounds, in schema order within a round. */
-    size_t *order = calloc(n + 1, sizeof(size_t));
-    bool *round_ready = calloc(n + 1, sizeof(bool));
-    if (!order || !round_ready) {
-        free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(tables_of);
-        free(order), free(round_ready);
-        return ath_error_oom();
-    }
+     * made in earlier rounds, in the schema's own order within a round (the
+     * order the models define them; a database's schema comes sorted by name). */
     size_t norder = 0;
     while (norder < n) {
         size_t before = norder;
-        for (size_t o = 0; o < n; o++) {
-            size_t i = (size_t)(tables_of[o] - s->tables);
-            round_ready[i] = false;
-            if (done[i])
-                continue;
-            bool ready = true;
+        for (size_t i = 0; i < n; i++) {
+            bool ready = !p->done[i];
             for (size_t f = 0; f < s->tables[i].nfks && ready; f++) {
-                size_t r = refs[first_fk[i] + f];
-                ready = r == (size_t)-1 || r == i || done[r];
+                size_t r = p->refs[p->first_fk[i] + f];
+                ready = r == (size_t)-1 || r == i || p->done[r];
             }
-            round_ready[i] = ready;
+            p->ready[i] = ready;
         }
-        for (size_t o = 0; o < n; o++) {
-            size_t i = (size_t)(tables_of[o] - s->tables);
-            if (round_ready[i]) {
-                order[norder++] = i;
-                done[i] = true;
+        for (size_t i = 0; i < n; i++) {
+            if (p->ready[i]) {
+                p->order[norder++] = i;
+                p->done[i] = true;
             }
         }
         if (norder > before)
             continue;
-        size_t pick = (size_t)-1;
-        {
-            /* A cycle: take the first waiting table; its foreign keys to tables
-             * not made yet come after all tables (PostgreSQL), or stay inline
-             * where the database does not check them at CREATE time (SQLite). */
-            for (size_t o = 0; pick == (size_t)-1; o++)
-                if (!done[tables_of[o] - s->tables])
-                    pick = (size_t)(tables_of[o] - s->tables);
-            for (size_t f = 0; f < s->tables[pick].nfks; f++) {
-                size_t r = refs[first_fk[pick] + f];
-                if (r != (size_t)-1 && r != pick && !done[r] && d == ATH_DIALECT_POSTGRESQL)
-                    deferred[first_fk[pick] + f] = true;
-            }
+        /* A cycle: take the first waiting table; its foreign keys to tables
+         * not made yet come after all tables (PostgreSQL), or stay inline
+         * where the database does not check them at CREATE time (SQLite). */
+        size_t pick = 0;
+        while (p->done[pick])
+            pick++;
+        for (size_t f = 0; f < s->tables[pick].nfks; f++) {
+            size_t r = p->refs[p->first_fk[pick] + f];
+            if (r != (size_t)-1 && r != pick && !p->done[r] && d == ATH_DIALECT_POSTGRESQL)
+                p->deferred[p->first_fk[pick] + f] = true;
         }
-        order[norder++] = pick;
-        done[pick] = true;
+        p->order[norder++] = pick;
+        p->done[pick] = true;
     }
+    return 0;
+}
+
+int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
+{
+    plan p;
+    int rc = plan_make(&p, s, d);
+    if (rc)
+        return rc;
+    size_t n = s->ntables;
     /* Enum types come first, as the metadata creates them before any table. */
     if (d == ATH_DIALECT_POSTGRESQL)
         for (size_t k = 0; k < n; k++)
-            create_enums_for(out, s, &s->tables[order[k]], enum_made);
+            create_enums_for(out, s, &s->tables[p.order[k]], p.enum_made);
     for (size_t k = 0; k < n; k++)
-        create_table(out, d, &s->tables[order[k]], deferred + first_fk[order[k]]);
-    free(order);
-    free(round_ready);
+        create_table(out, d, &s->tables[p.order[k]], p.deferred + p.first_fk[p.order[k]]);
 
     for (size_t i = 0; i < n; i++) {
         const ath_table *t = &s->tables[i];
         for (size_t f = 0; f < t->nfks; f++) {
-            if (!deferred[first_fk[i] + f])
+            if (!p.deferred[p.first_fk[i] + f])
                 continue;
             ath_buf_puts(out, "ALTER TABLE ");
             table_name(out, d, t->schema, t->name);
@@ -380,10 +414,10 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
     /* Enum types no table uses still belong to the schema. */
     if (d == ATH_DIALECT_POSTGRESQL) {
         for (size_t e = 0; e < s->nenums; e++) {
-            if (!enum_made[e])
+            if (!p.enum_made[e])
                 create_type(out, &s->enums[e]);
         }
     }
-    free(refs), free(first_fk), free(done), free(deferred), free(enum_made), free(tables_of);
+    plan_free(&p);
     return ath_buf_check(out);
 }

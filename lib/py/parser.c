@@ -2009,28 +2009,42 @@ int ath_py_parse(ath_py_node **out, ath_arena *arena, const char *path, const ch
                  size_t len, ath_diags *diags)
 {
     *out = NULL;
-    ath_py_tokens toks;
-    int rc = ath_py_tokenize(&toks, arena, path, src, len, diags);
-    if (rc < 0)
-        return rc;
-    parser *p = ath_arena_alloc(arena, sizeof(*p));
-    if (!p)
+    /* Tokens live only as long as the parse: the tree copies what it keeps,
+     * so a file's tokens are gone before the next file is read. */
+    ath_arena *tokens = ath_arena_new();
+    if (!tokens)
         return ath_error_oom();
+    ath_py_tokens toks;
+    int rc = ath_py_tokenize(&toks, tokens, path, src, len, diags);
+    if (rc < 0) {
+        ath_arena_free(tokens);
+        return rc;
+    }
+    parser *p = ath_arena_alloc(tokens, sizeof(*p));
+    if (!p) {
+        ath_arena_free(tokens);
+        return ath_error_oom();
+    }
     p->arena = arena;
     p->diags = diags;
     p->toks = toks.items;
     p->ntoks = toks.count;
-    if (path && !(p->path = ath_arena_strdup(arena, path)))
+    if (path && !(p->path = ath_arena_strdup(arena, path))) {
+        ath_arena_free(tokens);
         return ath_error_oom();
+    }
     if (setjmp(p->fail)) {
         free(p->scratch);
-        return p->err;
+        rc = p->err;
+        ath_arena_free(tokens);
+        return rc;
     }
     ath_py_node *module = node_at(p, ATH_PY_MODULE, 1, 1);
     while (tok(p)->kind != ATH_PY_TOK_ENDMARKER)
         statement(p);
     module->module.body = collect(p, 0);
     free(p->scratch);
+    ath_arena_free(tokens);
     *out = module;
     return 0;
 }

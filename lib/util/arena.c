@@ -47,7 +47,9 @@ static block *new_block(size_t size)
 {
     if (size > SIZE_MAX - sizeof(block))
         return NULL;
-    block *b = malloc(sizeof(block) + size);
+    /* calloc: memory handed out is zero, and an arena never reuses memory,
+     * so nothing is cleared again; large blocks come as untouched zero pages. */
+    block *b = calloc(1, sizeof(block) + size);
     if (!b)
         return NULL;
     b->next = NULL;
@@ -75,7 +77,6 @@ void *ath_arena_alloc(ath_arena *arena, size_t size)
             big->next = b->next;
             b->next = big;
             arena->handed_out += rounded;
-            memset(big->data, 0, rounded);
             return big->data;
         }
         b = new_block(rounded > BLOCK_SIZE ? rounded : BLOCK_SIZE);
@@ -87,7 +88,6 @@ void *ath_arena_alloc(ath_arena *arena, size_t size)
     void *p = (char *)b->data + b->used;
     b->used += rounded;
     arena->handed_out += rounded;
-    memset(p, 0, rounded);
     return p;
 }
 
