@@ -13,5 +13,6 @@
 #include "athanor/inspect.h"
 #include "athanor/models.h"
 #include "athanor/config.h"
+#include "athanor/ops.h"
 
 #endif
