@@ -1,28 +1,37 @@
 /*
  * Arena allocation: memory handed out from large blocks and released all at
  * once. Parses, schemas and op lists live in one; nothing in an arena is freed
- * on its own.
+ * on its own. Blocks double from 64 KiB to 4 MiB; the big ones are mapped on
+ * huge-page boundaries and offered to the kernel as huge pages, because
+ * reading a large project otherwise spends a third of its time faulting in
+ * 4 KiB pages.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "athanor.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define BLOCK_SIZE (64 * 1024)
+#define MAX_BLOCK_SIZE (4 * 1024 * 1024)
+#define HUGE_PAGE (2 * 1024 * 1024)
 #define ALIGNMENT _Alignof(max_align_t)
 
 typedef struct block {
     struct block *next;
     size_t size;
     size_t used;
+    size_t mapped; /* bytes mapped with mmap; 0 when the block came from calloc */
     max_align_t data[];
 } block;
 
 struct ath_arena {
     block *head;
     size_t handed_out;
+    size_t next_size; /* data size of the next regular block */
 };
 
 ath_arena *ath_arena_new(void)
@@ -37,19 +46,55 @@ void ath_arena_free(ath_arena *arena)
     block *b = arena->head;
     while (b) {
         block *next = b->next;
-        free(b);
+        if (b->mapped)
+            munmap(b, b->mapped);
+        else
+            free(b);
         b = next;
     }
     free(arena);
 }
 
+#ifdef MADV_HUGEPAGE
+/* A zeroed block of `total` bytes (a multiple of HUGE_PAGE) starting on a
+ * huge-page boundary, or NULL. Mapping one huge page more and trimming the
+ * ends gives the alignment; the kernel backs the block with huge pages when it
+ * can and with normal ones otherwise. */
+static block *map_huge(size_t total)
+{
+    size_t len = total + HUGE_PAGE;
+    char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+    if (head)
+        munmap(p, head);
+    if (len - head > total)
+        munmap(p + head + total, len - head - total);
+    block *b = (block *)(p + head);
+    madvise(b, total, MADV_HUGEPAGE);
+    b->mapped = total;
+    return b;
+}
+#endif
+
 static block *new_block(size_t size)
 {
-    if (size > SIZE_MAX - sizeof(block))
+    if (size > SIZE_MAX - sizeof(block) - HUGE_PAGE)
         return NULL;
+    block *b = NULL;
+#ifdef MADV_HUGEPAGE
+    if (sizeof(block) + size >= HUGE_PAGE) {
+        size_t total = (sizeof(block) + size + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        b = map_huge(total);
+        if (b)
+            size = total - sizeof(block);
+    }
+#endif
     /* calloc: memory handed out is zero, and an arena never reuses memory,
-     * so nothing is cleared again; large blocks come as untouched zero pages. */
-    block *b = calloc(1, sizeof(block) + size);
+     * so nothing is cleared again. */
+    if (!b)
+        b = calloc(1, sizeof(block) + size);
     if (!b)
         return NULL;
     b->next = NULL;
@@ -79,9 +124,12 @@ void *ath_arena_alloc(ath_arena *arena, size_t size)
             arena->handed_out += rounded;
             return big->data;
         }
-        b = new_block(rounded > BLOCK_SIZE ? rounded : BLOCK_SIZE);
+        size_t want = arena->next_size ? arena->next_size : BLOCK_SIZE;
+        b = new_block(rounded > want ? rounded : want);
         if (!b)
             return NULL;
+        if (want < MAX_BLOCK_SIZE)
+            arena->next_size = want * 2;
         b->next = arena->head;
         arena->head = b;
     }

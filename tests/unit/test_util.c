@@ -51,6 +51,32 @@ static void arena_keeps_many_allocations_across_blocks_apart(void **state)
     ath_arena_free(arena);
 }
 
+/* 24 MiB in 48-byte pieces: the arena grows into its big, huge-page blocks;
+ * every piece arrives zeroed, aligned and apart from the others. */
+static void arena_grows_into_big_blocks_and_keeps_every_piece(void **state)
+{
+    (void)state;
+    ath_arena *a = ath_arena_new();
+    assert_non_null(a);
+    enum { N = 512 * 1024, SIZE = 48 };
+    unsigned char **pieces = malloc(N * sizeof(*pieces));
+    assert_non_null(pieces);
+    for (size_t i = 0; i < N; i++) {
+        pieces[i] = ath_arena_alloc(a, SIZE);
+        assert_non_null(pieces[i]);
+        assert_int_equal((uintptr_t)pieces[i] % _Alignof(max_align_t), 0);
+        for (size_t k = 0; k < SIZE; k++)
+            assert_int_equal(pieces[i][k], 0);
+        memset(pieces[i], (int)(i & 0xff), SIZE);
+    }
+    for (size_t i = 0; i < N; i += 997)
+        for (size_t k = 0; k < SIZE; k++)
+            assert_int_equal(pieces[i][k], i & 0xff);
+    assert_true(ath_arena_used(a) >= (size_t)N * SIZE);
+    free(pieces);
+    ath_arena_free(a);
+}
+
 static void arena_returns_aligned_pointers_for_every_size(void **state)
 {
     (void)state;
@@ -660,6 +686,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena_keeps_many_allocations_across_blocks_apart),
         cmocka_unit_test(arena_returns_aligned_pointers_for_every_size),
+        cmocka_unit_test(arena_grows_into_big_blocks_and_keeps_every_piece),
         cmocka_unit_test(arena_zero_size_allocations_are_distinct),
         cmocka_unit_test(arena_large_allocation_is_zeroed_and_leaves_small_ones_intact),
         cmocka_unit_test(arena_large_allocation_first_in_a_new_arena),
