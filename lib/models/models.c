@@ -674,102 +674,19 @@ typedef struct colspec {
     bool declared_attr;
 } colspec;
 
-static int render_default(reader *r, const ath_scope *s, const ath_py_node *e, const char **out);
-
 static bool is_text_call(const ath_scope *s, const ath_py_node *e)
 {
     return is_call_to(s, e, "sqlalchemy.text") || is_call_to(s, e, "sqlalchemy.literal_column");
 }
 
-/* A SQL function call as SQLAlchemy compiles it with literal binds. */
-static int render_func(reader *r, const ath_scope *s, const ath_py_node *e, ath_buf *b, int depth)
-{
-    if (depth > 32)
-        return rdiag(r, s, e, "server_default nests too deeply");
-    const char *f = callee(s, e);
-    if (!f || strncmp(f, "sqlalchemy.func.", 16) != 0 || strchr(f + 16, '.'))
-        return rdiag(r, s, e,
-                     "cannot evaluate this server_default: write a string, text('...'), "
-                     "func.name(...), sa.true() or sa.false()");
-    const char *fn = f + 16;
-    static const char *const ansi[] = {"current_date", "current_time", "current_timestamp",
-                                       "current_user", "localtime",    "localtimestamp",
-                                       "session_user", "user"};
-    for (size_t i = 0; i < sizeof(ansi) / sizeof(ansi[0]); i++) {
-        if (strcmp(ansi[i], fn) == 0 && e->call.args.count == 0) {
-            for (const char *p = fn; *p; p++)
-                ath_buf_putc(b, (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p));
-            return 0;
-        }
-    }
-    if (strcmp(fn, "now") == 0 && e->call.args.count == 0 && r->dialect == ATH_DIALECT_SQLITE) {
-        ath_buf_puts(b, "CURRENT_TIMESTAMP");
-        return 0;
-    }
-    if (e->call.keywords.count)
-        return rdiag(r, s, e, "cannot evaluate keyword arguments of func.%s() in a server_default",
-                     fn);
-    ath_buf_puts(b, fn);
-    ath_buf_putc(b, '(');
-    for (size_t i = 0; i < e->call.args.count; i++) {
-        const ath_py_node *a = e->call.args.items[i];
-        if (i)
-            ath_buf_puts(b, ", ");
-        const char *sv = ath_py_str_value(a);
-        if (sv)
-            ath_quote_literal(b, r->dialect, sv);
-        else if (a->kind == ATH_PY_NUM && a->num.kind != ATH_PY_NUM_IMAGINARY)
-            ath_buf_puts(b, a->num.text);
-        else if (is_text_call(s, a) &&
-                 ath_py_str_value(a->call.args.count ? a->call.args.items[0] : NULL))
-            ath_buf_puts(b, ath_py_str_value(a->call.args.items[0]));
-        else if (a->kind == ATH_PY_CALL) {
-            int rc = render_func(r, s, a, b, depth + 1);
-            if (rc)
-                return rc;
-        } else
-            return rdiag(r, s, a, "cannot evaluate this argument of func.%s() in a server_default",
-                         fn);
-    }
-    ath_buf_putc(b, ')');
-    return 0;
-}
-
 /* server_default as the DDL has it, NULL for none (FetchedValue). */
 static int render_default(reader *r, const ath_scope *s, const ath_py_node *e, const char **out)
 {
-    *out = NULL;
-    bool sqlite = r->dialect == ATH_DIALECT_SQLITE;
-    ath_buf b = ATH_BUF_INIT;
-    int rc = 0;
-    const char *sv = ath_py_str_value(e);
-    const char *f = callee(s, e);
-    if (sv) {
-        ath_quote_literal(&b, r->dialect, sv);
-    } else if (f && (strcmp(f, "sqlalchemy.text") == 0) && e->call.args.count == 1 &&
-               ath_py_str_value(e->call.args.items[0])) {
-        ath_buf_puts(&b, ath_py_str_value(e->call.args.items[0]));
-    } else if (f && (strcmp(f, "sqlalchemy.false") == 0 || strcmp(f, "sqlalchemy.true") == 0)) {
-        bool t = strcmp(f, "sqlalchemy.true") == 0;
-        ath_buf_puts(&b, sqlite ? (t ? "(1)" : "(0)") : (t ? "true" : "false"));
-    } else if (f && strcmp(f, "sqlalchemy.FetchedValue") == 0) {
-        return 0;
-    } else if (f && strncmp(f, "sqlalchemy.func.", 16) == 0) {
-        if (sqlite)
-            ath_buf_putc(&b, '(');
-        rc = render_func(r, s, e, &b, 0);
-        if (sqlite)
-            ath_buf_putc(&b, ')');
-    } else {
-        rc = rdiag(r, s, e,
-                   "cannot evaluate this server_default: write a string, text('...'), "
-                   "func.name(...), sa.true() or sa.false()");
-    }
-    if (!rc)
-        rc = ath_buf_check(&b);
-    if (!rc && !(*out = ath_arena_strdup(r->schema->arena, ath_buf_cstr(&b))))
-        rc = ath_error_oom();
-    ath_buf_free(&b);
+    const ath_py_node *bad;
+    const char *why;
+    int rc = ath_resolve_server_default(out, r->schema->arena, s, e, r->dialect, &bad, &why);
+    if (rc == ATH_EPARSE)
+        rc = rdiag(r, s, bad, "%s", why);
     return fatal(r, rc);
 }
 

@@ -1796,3 +1796,121 @@ int ath_resolve_annotation(ath_type *out, bool *optional, const ath_scope *s,
                 "mapped_column() a type, or add %s to the base's type_annotation_map",
                 last, last);
 }
+
+/* ---- server defaults ---- */
+
+static const char cannot_evaluate[] =
+    "cannot evaluate this server_default: write a string, text('...'), func.name(...), "
+    "sa.true() or sa.false()";
+
+static const char *call_name(const ath_scope *scope, const ath_py_node *e)
+{
+    return e && e->kind == ATH_PY_CALL ? ath_resolve_name(scope, e->call.func) : NULL;
+}
+
+static bool is_text_call(const ath_scope *scope, const ath_py_node *e)
+{
+    const char *f = call_name(scope, e);
+    return f && (strcmp(f, "sqlalchemy.text") == 0 || strcmp(f, "sqlalchemy.literal_column") == 0) &&
+           e->call.args.count == 1 && ath_py_str_value(e->call.args.items[0]);
+}
+
+/* A SQL function call as SQLAlchemy compiles it with literal binds. */
+static int render_func(ath_buf *b, const ath_scope *scope, const ath_py_node *e,
+                       ath_dialect dialect, int depth, const ath_py_node **bad, const char **why)
+{
+    const char *f = call_name(scope, e);
+    *bad = e;
+    if (depth > 32) {
+        *why = "server_default nests too deeply";
+        return ATH_EPARSE;
+    }
+    if (!f || strncmp(f, "sqlalchemy.func.", 16) != 0 || strchr(f + 16, '.')) {
+        *why = cannot_evaluate;
+        return ATH_EPARSE;
+    }
+    const char *fn = f + 16;
+    static const char *const ansi[] = {"current_date", "current_time", "current_timestamp",
+                                       "current_user", "localtime",    "localtimestamp",
+                                       "session_user", "user"};
+    for (size_t i = 0; i < sizeof(ansi) / sizeof(ansi[0]); i++) {
+        if (strcmp(ansi[i], fn) == 0 && e->call.args.count == 0) {
+            for (const char *p = fn; *p; p++)
+                ath_buf_putc(b, (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p));
+            return 0;
+        }
+    }
+    if (strcmp(fn, "now") == 0 && e->call.args.count == 0 && dialect == ATH_DIALECT_SQLITE) {
+        ath_buf_puts(b, "CURRENT_TIMESTAMP");
+        return 0;
+    }
+    if (e->call.keywords.count) {
+        *why = "cannot evaluate keyword arguments of a func call in a server_default";
+        return ATH_EPARSE;
+    }
+    ath_buf_puts(b, fn);
+    ath_buf_putc(b, '(');
+    for (size_t i = 0; i < e->call.args.count; i++) {
+        const ath_py_node *a = e->call.args.items[i];
+        if (i)
+            ath_buf_puts(b, ", ");
+        const char *sv = ath_py_str_value(a);
+        if (sv) {
+            ath_quote_literal(b, dialect, sv);
+        } else if (a->kind == ATH_PY_NUM && a->num.kind != ATH_PY_NUM_IMAGINARY) {
+            ath_buf_puts(b, a->num.text);
+        } else if (is_text_call(scope, a)) {
+            ath_buf_puts(b, ath_py_str_value(a->call.args.items[0]));
+        } else if (a->kind == ATH_PY_CALL) {
+            int rc = render_func(b, scope, a, dialect, depth + 1, bad, why);
+            if (rc)
+                return rc;
+        } else {
+            *bad = a;
+            *why = "cannot evaluate this argument of a func call in a server_default";
+            return ATH_EPARSE;
+        }
+    }
+    ath_buf_putc(b, ')');
+    return 0;
+}
+
+int ath_resolve_server_default(const char **out, ath_arena *arena, const ath_scope *scope,
+                               const ath_py_node *e, ath_dialect dialect,
+                               const ath_py_node **bad, const char **why)
+{
+    *out = NULL;
+    *bad = NULL;
+    *why = NULL;
+    bool sqlite = dialect == ATH_DIALECT_SQLITE;
+    ath_buf b = ATH_BUF_INIT;
+    int rc = 0;
+    const char *sv = ath_py_str_value(e);
+    const char *f = call_name(scope, e);
+    if (sv) {
+        ath_quote_literal(&b, dialect, sv);
+    } else if (f && strcmp(f, "sqlalchemy.text") == 0 && is_text_call(scope, e)) {
+        ath_buf_puts(&b, ath_py_str_value(e->call.args.items[0]));
+    } else if (f && (strcmp(f, "sqlalchemy.false") == 0 || strcmp(f, "sqlalchemy.true") == 0)) {
+        bool t = strcmp(f, "sqlalchemy.true") == 0;
+        ath_buf_puts(&b, sqlite ? (t ? "(1)" : "(0)") : (t ? "true" : "false"));
+    } else if (f && strcmp(f, "sqlalchemy.FetchedValue") == 0) {
+        return 0;
+    } else if (f && strncmp(f, "sqlalchemy.func.", 16) == 0) {
+        if (sqlite)
+            ath_buf_putc(&b, '(');
+        rc = render_func(&b, scope, e, dialect, 0, bad, why);
+        if (sqlite)
+            ath_buf_putc(&b, ')');
+    } else {
+        *bad = e;
+        *why = cannot_evaluate;
+        rc = ATH_EPARSE;
+    }
+    if (!rc)
+        rc = ath_buf_check(&b);
+    if (!rc && !(*out = ath_arena_strdup(arena, ath_buf_cstr(&b))))
+        rc = ath_error_oom();
+    ath_buf_free(&b);
+    return rc;
+}

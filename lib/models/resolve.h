@@ -125,6 +125,20 @@ int ath_resolve_annotation(ath_type *out, bool *optional, const ath_scope *scope
                            const ath_py_node *annotation, const ath_py_node *map,
                            const ath_scope *map_scope);
 
+/*
+ * A server_default expression as SQLAlchemy's DDL compiler writes it for
+ * `dialect`, shared by models and migration scripts: a string as a quoted
+ * literal, text()/literal_column() as written, true()/false(), func.name(...)
+ * (ANSI functions such as CURRENT_TIMESTAMP bare, now() as CURRENT_TIMESTAMP
+ * on SQLite, anything but a plain literal parenthesised on SQLite).
+ * FetchedValue() gives *out NULL. *out lives in `arena`. Errors: ATH_EPARSE
+ * with *bad the node that cannot be evaluated and *why the reason (a constant
+ * string); ATH_ENOMEM.
+ */
+int ath_resolve_server_default(const char **out, ath_arena *arena, const ath_scope *scope,
+                               const ath_py_node *expr, ath_dialect dialect,
+                               const ath_py_node **bad, const char **why);
+
 /* A Python string literal's value (not bytes, not an f-string); NULL otherwise. */
 const char *ath_py_str_value(const ath_py_node *expr);
 /* The keyword argument `name` of a CALL; NULL when absent. */

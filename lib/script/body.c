@@ -264,79 +264,15 @@ static int read_type(reader *r, const ath_py_node *e, ath_type *out)
     return rc;
 }
 
-static int render_default(reader *r, const ath_py_node *e, const char *what, const char **out);
-
-static int render_func(reader *r, const ath_py_node *e, ath_buf *b, const char *what, int depth)
-{
-    const char *f = callee(r, e);
-    if (depth > 32 || !f || strncmp(f, "sqlalchemy.func.", 16) != 0 || strchr(f + 16, '.') ||
-        e->call.keywords.count)
-        return err(r, e,
-                   "%s: cannot evaluate this server_default: write a string, sa.text('...'), "
-                   "sa.func.name(...), sa.true() or sa.false()",
-                   what);
-    const char *fn = f + 16;
-    static const char *const ansi[] = {"current_date", "current_time", "current_timestamp",
-                                       "localtime",    "localtimestamp"};
-    for (size_t i = 0; i < sizeof(ansi) / sizeof(ansi[0]); i++)
-        if (strcmp(ansi[i], fn) == 0 && !e->call.args.count) {
-            for (const char *p = fn; *p; p++)
-                ath_buf_putc(b, (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p));
-            return 0;
-        }
-    if (strcmp(fn, "now") == 0 && !e->call.args.count && r->dialect == ATH_DIALECT_SQLITE) {
-        ath_buf_puts(b, "CURRENT_TIMESTAMP");
-        return 0;
-    }
-    ath_buf_printf(b, "%s(", fn);
-    for (size_t i = 0; i < e->call.args.count; i++) {
-        const ath_py_node *a = e->call.args.items[i];
-        const char *sv = ath_py_str_value(a);
-        if (i)
-            ath_buf_puts(b, ", ");
-        if (sv) {
-            ath_quote_literal(b, r->dialect, sv);
-        } else if (a->kind == ATH_PY_NUM && a->num.kind != ATH_PY_NUM_IMAGINARY) {
-            ath_buf_puts(b, a->num.text);
-        } else {
-            int rc = render_func(r, a, b, what, depth + 1);
-            if (rc)
-                return rc;
-        }
-    }
-    ath_buf_putc(b, ')');
-    return 0;
-}
-
-/* server_default as DDL has it: 'x' for a string, the text of sa.text(). */
+/* server_default as DDL has it, through the resolver models use too. */
 static int render_default(reader *r, const ath_py_node *e, const char *what, const char **out)
 {
-    *out = NULL;
-    bool sqlite = r->dialect == ATH_DIALECT_SQLITE;
-    ath_buf b = ATH_BUF_INIT;
-    int rc = 0;
-    const char *sv = ath_py_str_value(e);
-    if (sv) {
-        ath_quote_literal(&b, r->dialect, sv);
-    } else if ((calls(r, e, "sqlalchemy.text") || calls(r, e, "sqlalchemy.literal_column")) &&
-               e->call.args.count == 1 && ath_py_str_value(e->call.args.items[0])) {
-        ath_buf_puts(&b, ath_py_str_value(e->call.args.items[0]));
-    } else if (calls(r, e, "sqlalchemy.true") || calls(r, e, "sqlalchemy.false")) {
-        bool t = calls(r, e, "sqlalchemy.true");
-        ath_buf_puts(&b, sqlite ? (t ? "1" : "0") : (t ? "true" : "false"));
-    } else {
-        if (sqlite)
-            ath_buf_putc(&b, '(');
-        rc = render_func(r, e, &b, what, 0);
-        if (sqlite)
-            ath_buf_putc(&b, ')');
-    }
-    if (!rc && ath_buf_check(&b))
-        rc = oom(r);
-    if (!rc && !(*out = ath_arena_strdup(r->arena, ath_buf_cstr(&b))))
-        rc = oom(r);
-    ath_buf_free(&b);
-    return rc;
+    const ath_py_node *bad;
+    const char *why;
+    int rc = ath_resolve_server_default(out, r->arena, r->scope, e, r->dialect, &bad, &why);
+    if (rc == ATH_EPARSE)
+        return err(r, bad, "%s: %s", what, why);
+    return rc ? oom(r) : 0;
 }
 
 /* server_default=False (not given), None (none) or a default. */

@@ -148,6 +148,37 @@ static void refused(const char *body, const char *want)
     ath_buf_free(&res.text);
 }
 
+/* The same spelling create_all() uses for the models: true() is (1) on
+ * SQLite and true on PostgreSQL, func.now() CURRENT_TIMESTAMP / now(). */
+static void test_server_defaults_match_the_models_spelling(void **state)
+{
+    (void)state;
+    const char *src = HEAD "def upgrade():\n"
+                           "    op.add_column('user', sa.Column('active', sa.Boolean(), "
+                           "server_default=sa.true(), nullable=False))\n"
+                           "    op.add_column('user', sa.Column('seen', sa.DateTime(), "
+                           "server_default=sa.func.now()))\n\n"
+                           "def downgrade():\n    pass\n";
+    const char *want[2][2] = {{"DEFAULT (1)", "DEFAULT (CURRENT_TIMESTAMP)"},
+                              {"DEFAULT true", "DEFAULT now()"}};
+    ath_dialect dialects[2] = {ATH_DIALECT_SQLITE, ATH_DIALECT_POSTGRESQL};
+    for (int d = 0; d < 2; d++) {
+        result res;
+        run(&res, "versions/ae10_x.py", src, dialects[d]);
+        assert_int_equal(res.up_rc, 0);
+        const char *text = ath_buf_cstr(&res.text);
+        for (int k = 0; k < 2; k++) {
+            /* The dump shows a column's server default as default=[...]. */
+            const char *value = strchr(want[d][k], ' ') + 1;
+            char needle[64];
+            snprintf(needle, sizeof(needle), "default=[%s]", value);
+            if (!strstr(text, needle))
+                fail_msg("%s: no '%s' in:\n%s", ath_dialect_name(dialects[d]), needle, text);
+        }
+        ath_buf_free(&res.text);
+    }
+}
+
 static void test_refuses_for_loop(void **state)
 {
     (void)state;
@@ -253,6 +284,7 @@ int main(void)
         cmocka_unit_test(test_golden_flask_migrate_alter_column),
         cmocka_unit_test(test_golden_data_migration),
         cmocka_unit_test(test_golden_postgresql_enums),
+        cmocka_unit_test(test_server_defaults_match_the_models_spelling),
         cmocka_unit_test(test_refuses_for_loop),
         cmocka_unit_test(test_refuses_branch_on_dialect),
         cmocka_unit_test(test_refuses_get_bind_execute_and_reports_all),
