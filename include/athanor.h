@@ -14,5 +14,6 @@
 #include "athanor/models.h"
 #include "athanor/config.h"
 #include "athanor/ops.h"
+#include "athanor/diff.h"
 
 #endif
