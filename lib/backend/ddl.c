@@ -6,11 +6,12 @@
  * TABLE where the dialect can.
  */
 #include "athanor.h"
+#include "backend/ddl.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static void table_name(ath_buf *out, ath_dialect d, const char *schema, const char *name)
+void ath_ddl_table_name(ath_buf *out, ath_dialect d, const char *schema, const char *name)
 {
     if (schema) {
         ath_quote_ident(out, d, schema);
@@ -19,7 +20,7 @@ static void table_name(ath_buf *out, ath_dialect d, const char *schema, const ch
     ath_quote_ident(out, d, name);
 }
 
-static void name_list(ath_buf *out, ath_dialect d, const char **names, size_t n)
+void ath_ddl_name_list(ath_buf *out, ath_dialect d, const char **names, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -38,7 +39,7 @@ static bool is_serial(const ath_table *t, const ath_column *c)
     return t->pk.ncolumns == 1 && strcmp(t->pk.columns[0], c->name) == 0;
 }
 
-static void column_spec(ath_buf *out, ath_dialect d, const ath_table *t, const ath_column *c)
+void ath_ddl_column_spec(ath_buf *out, ath_dialect d, const ath_table *t, const ath_column *c)
 {
     ath_quote_ident(out, d, c->name);
     ath_buf_putc(out, ' ');
@@ -69,15 +70,15 @@ static void named(ath_buf *out, ath_dialect d, const char *name)
     }
 }
 
-static void fk_spec(ath_buf *out, ath_dialect d, const ath_foreign_key *fk)
+void ath_ddl_fk_spec(ath_buf *out, ath_dialect d, const ath_foreign_key *fk)
 {
     named(out, d, fk->name);
     ath_buf_puts(out, "FOREIGN KEY(");
-    name_list(out, d, fk->columns, fk->ncolumns);
+    ath_ddl_name_list(out, d, fk->columns, fk->ncolumns);
     ath_buf_puts(out, ") REFERENCES ");
-    table_name(out, d, fk->ref_schema, fk->ref_table);
+    ath_ddl_table_name(out, d, fk->ref_schema, fk->ref_table);
     ath_buf_puts(out, " (");
-    name_list(out, d, fk->ref_columns, fk->ncolumns);
+    ath_ddl_name_list(out, d, fk->ref_columns, fk->ncolumns);
     ath_buf_putc(out, ')');
     if (fk->ondelete)
         ath_buf_printf(out, " ON DELETE %s", fk->ondelete);
@@ -130,35 +131,52 @@ static cons_key next_constraint(const ath_table *t, const cons_key *prev)
     return best;
 }
 
-static void constraint_spec(ath_buf *out, ath_dialect d, const ath_table *t, cons_key k)
+void ath_ddl_unique_spec(ath_buf *out, ath_dialect d, const ath_unique *u)
 {
-    if (k.kind == CONS_FK) {
-        fk_spec(out, d, &t->fks[k.index]);
-    } else if (k.kind == CONS_UNIQUE) {
-        const ath_unique *u = &t->uniques[k.index];
-        named(out, d, u->name);
-        ath_buf_puts(out, "UNIQUE (");
-        name_list(out, d, u->columns, u->ncolumns);
-        ath_buf_putc(out, ')');
-    } else {
-        const ath_check *c = &t->checks[k.index];
-        named(out, d, c->name);
-        ath_buf_printf(out, "CHECK (%s)", c->sqltext);
-    }
+    named(out, d, u->name);
+    ath_buf_puts(out, "UNIQUE (");
+    ath_ddl_name_list(out, d, u->columns, u->ncolumns);
+    ath_buf_putc(out, ')');
 }
 
-static void comment_on(ath_buf *out, ath_dialect d, const char *kind, const ath_table *t,
-                       const char *column, const char *text)
+void ath_ddl_check_spec(ath_buf *out, ath_dialect d, const ath_check *c)
 {
-    ath_buf_printf(out, "COMMENT ON %s ", kind);
-    table_name(out, d, t->schema, t->name);
+    named(out, d, c->name);
+    ath_buf_printf(out, "CHECK (%s)", c->sqltext);
+}
+
+void ath_ddl_pk_spec(ath_buf *out, ath_dialect d, const ath_primary_key *pk)
+{
+    named(out, d, pk->name);
+    ath_buf_puts(out, "PRIMARY KEY (");
+    ath_ddl_name_list(out, d, pk->columns, pk->ncolumns);
+    ath_buf_putc(out, ')');
+}
+
+static void constraint_spec(ath_buf *out, ath_dialect d, const ath_table *t, cons_key k)
+{
+    if (k.kind == CONS_FK)
+        ath_ddl_fk_spec(out, d, &t->fks[k.index]);
+    else if (k.kind == CONS_UNIQUE)
+        ath_ddl_unique_spec(out, d, &t->uniques[k.index]);
+    else
+        ath_ddl_check_spec(out, d, &t->checks[k.index]);
+}
+
+void ath_ddl_comment_on(ath_buf *out, ath_dialect d, const char *schema, const char *table,
+                        const char *column, const char *text)
+{
+    ath_buf_printf(out, "COMMENT ON %s ", column ? "COLUMN" : "TABLE");
+    ath_ddl_table_name(out, d, schema, table);
     if (column) {
         ath_buf_putc(out, '.');
         ath_quote_ident(out, d, column);
     }
     ath_buf_puts(out, " IS ");
-    ath_quote_literal(out, d, text);
-    ath_buf_puts(out, ";\n\n");
+    if (text)
+        ath_quote_literal(out, d, text);
+    else
+        ath_buf_puts(out, "NULL");
 }
 
 static bool same_schema(const char *a, const char *b)
@@ -166,24 +184,21 @@ static bool same_schema(const char *a, const char *b)
     return (!a || !b) ? a == b : strcmp(a, b) == 0;
 }
 
-/* `deferred[i]` marks foreign keys left for ALTER TABLE because of a cycle. */
-static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const bool *deferred)
+void ath_ddl_create_table(ath_buf *out, ath_dialect d, const ath_table *t, const char *as_name,
+                          const bool *deferred)
 {
     ath_buf_puts(out, "CREATE TABLE ");
-    table_name(out, d, t->schema, t->name);
+    ath_ddl_table_name(out, d, t->schema, as_name ? as_name : t->name);
     ath_buf_puts(out, " (");
     const char *sep = "\n\t";
     for (size_t i = 0; i < t->ncolumns; i++) {
         ath_buf_puts(out, sep);
-        column_spec(out, d, t, &t->columns[i]);
+        ath_ddl_column_spec(out, d, t, &t->columns[i]);
         sep = ", \n\t";
     }
     if (t->pk.ncolumns) {
         ath_buf_puts(out, sep);
-        named(out, d, t->pk.name);
-        ath_buf_puts(out, "PRIMARY KEY (");
-        name_list(out, d, t->pk.columns, t->pk.ncolumns);
-        ath_buf_putc(out, ')');
+        ath_ddl_pk_spec(out, d, &t->pk);
     }
     /* Declaration order where it is known (seq), else foreign keys, uniques,
      * checks; the primary key always first, as SQLAlchemy writes them. */
@@ -201,36 +216,51 @@ static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const 
         ath_buf_puts(out, sep);
         constraint_spec(out, d, t, last);
     }
-    ath_buf_puts(out, "\n);\n\n");
+    ath_buf_puts(out, "\n)");
+}
 
+void ath_ddl_create_index(ath_buf *out, ath_dialect d, const ath_table *t, const ath_index *ix)
+{
+    ath_buf_puts(out, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+    ath_quote_ident(out, d, ix->name);
+    ath_buf_puts(out, " ON ");
+    ath_ddl_table_name(out, d, t->schema, t->name);
+    ath_buf_puts(out, " (");
+    for (size_t j = 0; j < ix->nelems; j++) {
+        if (j)
+            ath_buf_puts(out, ", ");
+        if (ix->elems[j].expression)
+            ath_buf_puts(out, ix->elems[j].text);
+        else
+            ath_quote_ident(out, d, ix->elems[j].text);
+    }
+    ath_buf_putc(out, ')');
+    if (ix->where)
+        ath_buf_printf(out, " WHERE %s", ix->where);
+}
+
+/* `deferred[i]` marks foreign keys left for ALTER TABLE because of a cycle. */
+static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const bool *deferred)
+{
+    ath_ddl_create_table(out, d, t, NULL, deferred);
+    ath_buf_puts(out, ";\n\n");
     for (size_t i = 0; i < t->nindexes; i++) {
-        const ath_index *ix = &t->indexes[i];
-        ath_buf_puts(out, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
-        ath_quote_ident(out, d, ix->name);
-        ath_buf_puts(out, " ON ");
-        table_name(out, d, t->schema, t->name);
-        ath_buf_puts(out, " (");
-        for (size_t j = 0; j < ix->nelems; j++) {
-            if (j)
-                ath_buf_puts(out, ", ");
-            if (ix->elems[j].expression)
-                ath_buf_puts(out, ix->elems[j].text);
-            else
-                ath_quote_ident(out, d, ix->elems[j].text);
-        }
-        ath_buf_putc(out, ')');
-        if (ix->where)
-            ath_buf_printf(out, " WHERE %s", ix->where);
+        ath_ddl_create_index(out, d, t, &t->indexes[i]);
         ath_buf_puts(out, ";\n\n");
     }
-
     /* SQLAlchemy sets comments after the table's indexes. */
     if (d == ATH_DIALECT_POSTGRESQL) {
-        if (t->comment)
-            comment_on(out, d, "TABLE", t, NULL, t->comment);
-        for (size_t i = 0; i < t->ncolumns; i++)
-            if (t->columns[i].comment)
-                comment_on(out, d, "COLUMN", t, t->columns[i].name, t->columns[i].comment);
+        if (t->comment) {
+            ath_ddl_comment_on(out, d, t->schema, t->name, NULL, t->comment);
+            ath_buf_puts(out, ";\n\n");
+        }
+        for (size_t i = 0; i < t->ncolumns; i++) {
+            if (!t->columns[i].comment)
+                continue;
+            ath_ddl_comment_on(out, d, t->schema, t->name, t->columns[i].name,
+                               t->columns[i].comment);
+            ath_buf_puts(out, ";\n\n");
+        }
     }
 }
 
@@ -269,17 +299,23 @@ static size_t ref_index(const ath_schema *s, const ath_table *const *by_name,
     return (size_t)-1;
 }
 
-static void create_type(ath_buf *out, const ath_enum *e)
+void ath_ddl_create_type(ath_buf *out, const ath_enum *e)
 {
     ath_buf_puts(out, "CREATE TYPE ");
-    table_name(out, ATH_DIALECT_POSTGRESQL, e->schema, e->name);
+    ath_ddl_table_name(out, ATH_DIALECT_POSTGRESQL, e->schema, e->name);
     ath_buf_puts(out, " AS ENUM (");
     for (size_t v = 0; v < e->nvalues; v++) {
         if (v)
             ath_buf_puts(out, ", ");
         ath_quote_literal(out, ATH_DIALECT_POSTGRESQL, e->values[v]);
     }
-    ath_buf_puts(out, ");\n\n");
+    ath_buf_putc(out, ')');
+}
+
+static void create_type(ath_buf *out, const ath_enum *e)
+{
+    ath_ddl_create_type(out, e);
+    ath_buf_puts(out, ";\n\n");
 }
 
 static void create_enums_for(ath_buf *out, const ath_schema *s, const ath_table *t, bool *made)
@@ -405,9 +441,9 @@ int ath_schema_to_sql(ath_buf *out, const ath_schema *s, ath_dialect d)
             if (!p.deferred[p.first_fk[i] + f])
                 continue;
             ath_buf_puts(out, "ALTER TABLE ");
-            table_name(out, d, t->schema, t->name);
+            ath_ddl_table_name(out, d, t->schema, t->name);
             ath_buf_puts(out, " ADD ");
-            fk_spec(out, d, &t->fks[f]);
+            ath_ddl_fk_spec(out, d, &t->fks[f]);
             ath_buf_puts(out, ";\n\n");
         }
     }
