@@ -15,5 +15,6 @@
 #include "athanor/config.h"
 #include "athanor/ops.h"
 #include "athanor/diff.h"
+#include "athanor/revision.h"
 
 #endif

@@ -1,0 +1,428 @@
+/*
+ * Reading a migration script's identifiers and message from the module
+ * level of its syntax tree, and listing a versions folder. No body is looked
+ * into and nothing is evaluated: values must be literals, as Alembic writes
+ * them and as people edit them.
+ */
+#include "script/identifiers.h"
+
+#include "py/parser.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { ID_REVISION, ID_DOWN, ID_LABELS, ID_DEPENDS, ID_COUNT };
+static const char *const id_names[ID_COUNT] = {"revision", "down_revision", "branch_labels",
+                                               "depends_on"};
+
+static int name_index(const ath_py_node *target)
+{
+    if (!target || target->kind != ATH_PY_NAME)
+        return -1;
+    for (int i = 0; i < ID_COUNT; i++)
+        if (strcmp(target->name.id, id_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+/* "a call", "the name x", "an int" ...: what the reader found instead. */
+static const char *construct(ath_arena *arena, const ath_py_node *n)
+{
+    switch (n->kind) {
+    case ATH_PY_STR:
+        return n->str.is_bytes ? "a bytes literal" : "a string";
+    case ATH_PY_FSTRING:
+        return "an f-string";
+    case ATH_PY_NUM:
+        return n->num.kind == ATH_PY_NUM_INT ? "an int" : "a number";
+    case ATH_PY_CONST:
+        switch (n->constant.kind) {
+        case ATH_PY_CONST_NONE:
+            return "None";
+        case ATH_PY_CONST_TRUE:
+            return "True";
+        case ATH_PY_CONST_FALSE:
+            return "False";
+        case ATH_PY_CONST_ELLIPSIS:
+            return "...";
+        }
+        return "a constant";
+    case ATH_PY_NAME: {
+        const char *s = ath_arena_printf(arena, "the name %s", n->name.id);
+        return s ? s : "a name";
+    }
+    case ATH_PY_CALL:
+        return "a call";
+    case ATH_PY_ATTRIBUTE:
+        return "an attribute";
+    case ATH_PY_TUPLE:
+        return "a tuple";
+    case ATH_PY_LIST:
+        return "a list";
+    case ATH_PY_SET:
+        return "a set";
+    case ATH_PY_DICT:
+        return "a dict";
+    case ATH_PY_SUBSCRIPT:
+        return "a subscript";
+    case ATH_PY_BINOP:
+    case ATH_PY_UNARY:
+    case ATH_PY_BOOLOP:
+    case ATH_PY_COMPARE:
+    case ATH_PY_IFEXP:
+        return "an expression";
+    case ATH_PY_COMP:
+        return "a comprehension";
+    case ATH_PY_LAMBDA:
+        return "a lambda";
+    default: {
+        const char *s = ath_arena_printf(arena, "a %s", ath_py_kind_name(n->kind));
+        return s ? s : "an expression";
+    }
+    }
+}
+
+typedef struct reader {
+    ath_arena *arena; /* the output's */
+    ath_diags *diags;
+    const char *path;
+    int rc;
+} reader;
+
+static void fail(reader *r, const ath_py_node *at, const char *fmt, ...) ATH_PRINTF(3, 4);
+static void fail(reader *r, const ath_py_node *at, const char *fmt, ...)
+{
+    ath_buf msg = ATH_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    ath_buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
+    int rc = ath_buf_check(&msg);
+    if (!rc)
+        rc = ath_diags_add(r->diags, ATH_DIAG_ERROR, r->path, at ? at->line : 0, at ? at->col : 0,
+                           "%s", ath_buf_cstr(&msg));
+    ath_buf_free(&msg);
+    if (!r->rc)
+        r->rc = rc ? rc : ATH_EPARSE;
+}
+
+/* A plain string literal's text, or NULL after a diagnostic. */
+static const char *string_value(reader *r, const ath_py_node *n, const char *what)
+{
+    if (n->kind != ATH_PY_STR || n->str.is_bytes) {
+        fail(r, n, "%s must be a string, not %s", what, construct(r->arena, n));
+        return NULL;
+    }
+    if (strlen(n->str.value) != n->str.len) {
+        fail(r, n, "%s holds a NUL character", what);
+        return NULL;
+    }
+    const char *s = ath_arena_strdup(r->arena, n->str.value);
+    if (!s && !r->rc)
+        r->rc = ath_error_oom();
+    return s;
+}
+
+/* None, a string, or a tuple / list of strings (Alembic's util.to_tuple). */
+static void string_list(reader *r, const ath_py_node *n, int which, const char *const **out,
+                        size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    const char *what = id_names[which];
+    if (n->kind == ATH_PY_CONST && n->constant.kind == ATH_PY_CONST_NONE)
+        return;
+    if (n->kind == ATH_PY_STR && !n->str.is_bytes) {
+        const char **one = ath_arena_alloc(r->arena, sizeof(*one));
+        if (!one) {
+            r->rc = ath_error_oom();
+            return;
+        }
+        if (!(one[0] = string_value(r, n, what)))
+            return;
+        *out = one;
+        *count = 1;
+        return;
+    }
+    if (n->kind != ATH_PY_TUPLE && n->kind != ATH_PY_LIST) {
+        fail(r, n, "%s must be None, a string or a tuple of strings, not %s", what,
+             construct(r->arena, n));
+        return;
+    }
+    const ath_py_nodes *elts = &n->seq.elts;
+    const char **list = ath_arena_alloc(r->arena, (elts->count + 1) * sizeof(*list));
+    if (!list) {
+        r->rc = ath_error_oom();
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < elts->count; i++) {
+        const ath_py_node *e = elts->items[i];
+        if (e->kind != ATH_PY_STR || e->str.is_bytes) {
+            fail(r, e, "%s must be None, a string or a tuple of strings: item %zu is %s", what,
+                 i + 1, construct(r->arena, e));
+            continue;
+        }
+        const char *s = string_value(r, e, what);
+        if (!s)
+            continue;
+        bool seen = false;
+        for (size_t j = 0; j < k && !seen; j++)
+            seen = strcmp(list[j], s) == 0;
+        if (!seen)
+            list[k++] = s;
+    }
+    *out = list;
+    *count = k;
+}
+
+/* Python's str.strip() (ASCII whitespace and the separators \x1c-\x1f). */
+static bool py_space(char c)
+{
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\x1c' && c <= '\x1f');
+}
+
+/* Alembic's longdoc (the docstring stripped) and doc (up to the first blank line). */
+static int read_doc(reader *r, const ath_py_node *module, ath_revision_decl *decl)
+{
+    decl->doc = decl->longdoc = "";
+    const ath_py_node *ds = ath_py_docstring(module);
+    if (!ds)
+        return 0;
+    /* Python reads source with universal newlines: \r\n and \r are \n. */
+    char *text = ath_arena_alloc(r->arena, ds->str.len + 1);
+    if (!text)
+        return ath_error_oom();
+    size_t n = 0;
+    for (size_t i = 0; i < ds->str.len; i++) {
+        char c = ds->str.value[i];
+        if (c == '\r') {
+            if (i + 1 < ds->str.len && ds->str.value[i + 1] == '\n')
+                i++;
+            c = '\n';
+        }
+        text[n++] = c == '\0' ? ' ' : c;
+    }
+    text[n] = '\0';
+    size_t b = 0;
+    while (b < n && py_space(text[b]))
+        b++;
+    while (n > b && py_space(text[n - 1]))
+        text[--n] = '\0';
+    decl->longdoc = text + b;
+    const char *blank = strstr(decl->longdoc, "\n\n");
+    decl->doc = blank ? ath_arena_strndup(r->arena, decl->longdoc, (size_t)(blank - decl->longdoc))
+                      : decl->longdoc;
+    return decl->doc ? 0 : ath_error_oom();
+}
+
+/* A tuple or list target that names one of the identifiers, or NULL. */
+static const ath_py_node *unpacks(const ath_py_node *target)
+{
+    if (target->kind != ATH_PY_TUPLE && target->kind != ATH_PY_LIST)
+        return NULL;
+    for (size_t i = 0; i < target->seq.elts.count; i++) {
+        const ath_py_node *e = target->seq.elts.items[i];
+        if (e->kind == ATH_PY_STARRED)
+            e = e->value.value;
+        if (name_index(e) >= 0)
+            return e;
+        const ath_py_node *inner = unpacks(e);
+        if (inner)
+            return inner;
+    }
+    return NULL;
+}
+
+int ath_script_read_ids(ath_revision_decl **out, ath_arena *arena, const char *path,
+                        const char *src, size_t len, ath_diags *diags)
+{
+    *out = NULL;
+    ath_arena *scratch = ath_arena_new();
+    if (!scratch)
+        return ath_error_oom();
+    ath_py_node *module;
+    int rc = ath_py_parse(&module, scratch, path, src, len, diags);
+    if (rc) {
+        ath_arena_free(scratch);
+        return rc;
+    }
+    reader r = {arena, diags, path, 0};
+    /* The value each name has once the module has run: the last assignment. */
+    const ath_py_node *value[ID_COUNT] = {NULL}, *stmt_of[ID_COUNT] = {NULL};
+    const ath_py_nodes *body = &module->module.body;
+    for (size_t i = 0; i < body->count; i++) {
+        const ath_py_node *s = body->items[i];
+        if (s->kind == ATH_PY_ASSIGN) {
+            for (size_t t = 0; t < s->assign.targets.count; t++) {
+                const ath_py_node *target = s->assign.targets.items[t];
+                int which = name_index(target);
+                if (which >= 0) {
+                    value[which] = s->assign.value;
+                    stmt_of[which] = s;
+                } else if ((target = unpacks(target))) {
+                    fail(&r, target,
+                         "%s is assigned by unpacking, which is not read: write %s = ...",
+                         target->name.id, target->name.id);
+                }
+            }
+        } else if (s->kind == ATH_PY_ANN_ASSIGN && s->ann_assign.value) {
+            int which = s->ann_assign.simple ? name_index(s->ann_assign.target) : -1;
+            if (which >= 0) {
+                value[which] = s->ann_assign.value;
+                stmt_of[which] = s;
+            }
+        } else if (s->kind == ATH_PY_AUG_ASSIGN && name_index(s->aug_assign.target) >= 0) {
+            fail(&r, s, "%s is changed by an augmented assignment, which is not read",
+                 s->aug_assign.target->name.id);
+        }
+    }
+    ath_revision_decl *decl = NULL;
+    if (!value[ID_REVISION]) {
+        if (!r.rc)
+            r.rc = ath_diags_add(diags, ATH_DIAG_NOTE, path, 0, 0,
+                                 "no module-level `revision` assignment: not a migration script, "
+                                 "ignored (Alembic 1.8 stops on such a file)");
+        goto done;
+    }
+    decl = ath_arena_alloc(arena, sizeof(*decl));
+    if (!decl) {
+        r.rc = ath_error_oom();
+        goto done;
+    }
+    decl->path = ath_arena_strdup(arena, path);
+    decl->line = stmt_of[ID_REVISION]->line;
+    decl->col = stmt_of[ID_REVISION]->col;
+    if ((path && !decl->path) || (rc = read_doc(&r, module, decl))) {
+        r.rc = ath_error_oom();
+        goto done;
+    }
+    decl->id = string_value(&r, value[ID_REVISION], "revision");
+    if (value[ID_DOWN])
+        string_list(&r, value[ID_DOWN], ID_DOWN, &decl->down_revisions, &decl->ndown);
+    else
+        fail(&r, stmt_of[ID_REVISION],
+             "revision %s has no down_revision assignment (write down_revision = None for a "
+             "first revision)",
+             decl->id ? decl->id : "");
+    if (value[ID_LABELS])
+        string_list(&r, value[ID_LABELS], ID_LABELS, &decl->branch_labels, &decl->nlabels);
+    if (value[ID_DEPENDS])
+        string_list(&r, value[ID_DEPENDS], ID_DEPENDS, &decl->depends_on, &decl->ndepends);
+    for (size_t i = 0; i < decl->nlabels; i++)
+        if (!decl->branch_labels[i][0])
+            fail(&r, value[ID_LABELS], "branch_labels holds an empty string");
+done:
+    ath_arena_free(scratch);
+    if (r.rc)
+        return r.rc;
+    *out = decl;
+    return 0;
+}
+
+/* ---- a versions folder ---- */
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The files Alembic takes as scripts: `*.py`, but not `__init__*` nor `.#*`. */
+static bool is_script_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n < 3 || strcmp(name + n - 3, ".py") != 0)
+        return false;
+    return strncmp(name, "__init__", 8) != 0 && strncmp(name, ".#", 2) != 0;
+}
+
+static int read_file(char **out, size_t *len, const char *path)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ath_error(ATH_EIO, "cannot read %s: %s", path, strerror(errno));
+    ath_buf buf = ATH_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        ath_buf_put(&buf, chunk, n);
+    bool err = ferror(f) != 0;
+    fclose(f);
+    if (err) {
+        ath_buf_free(&buf);
+        return ath_error(ATH_EIO, "cannot read %s", path);
+    }
+    if (ath_buf_check(&buf)) {
+        ath_buf_free(&buf);
+        return ATH_ENOMEM;
+    }
+    *len = buf.len;
+    *out = buf.len ? ath_buf_detach(&buf) : NULL;
+    ath_buf_free(&buf);
+    return 0;
+}
+
+int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
+                        const char *versions_dir, ath_diags *diags)
+{
+    *out = NULL;
+    *count = 0;
+    DIR *dir = opendir(versions_dir);
+    if (!dir)
+        return ath_error(errno == ENOENT ? ATH_ENOTFOUND : ATH_EIO, "cannot read folder %s: %s",
+                         versions_dir, strerror(errno));
+    const char **names = NULL;
+    size_t nnames = 0, cap = 0;
+    struct dirent *ent;
+    int rc = 0;
+    while ((ent = readdir(dir)) != NULL) {
+        if (!is_script_name(ent->d_name))
+            continue;
+        const char **slot = ATH_PUSH(arena, names, nnames, cap);
+        if (!slot || !(*slot = ath_arena_printf(arena, "%s/%s", versions_dir, ent->d_name))) {
+            rc = ath_error_oom();
+            break;
+        }
+    }
+    closedir(dir);
+    if (rc)
+        return rc;
+    if (nnames > 1)
+        qsort(names, nnames, sizeof(*names), cmp_name);
+    ath_revision_decl *decls = ath_arena_alloc(arena, (nnames + 1) * sizeof(*decls));
+    if (!decls)
+        return ath_error_oom();
+    size_t n = 0;
+    bool parse_failed = false;
+    for (size_t i = 0; i < nnames; i++) {
+        struct stat st;
+        if (stat(names[i], &st) != 0 || !S_ISREG(st.st_mode))
+            continue; /* a folder named x.py, a dangling link: Alembic would fail on it */
+        char *src;
+        size_t len;
+        if ((rc = read_file(&src, &len, names[i])))
+            return rc;
+        ath_revision_decl *decl;
+        rc = ath_script_read_ids(&decl, arena, names[i], src ? src : "", len, diags);
+        free(src);
+        if (rc == ATH_EPARSE) {
+            parse_failed = true;
+            continue;
+        }
+        if (rc)
+            return rc;
+        if (decl)
+            decls[n++] = *decl;
+    }
+    if (parse_failed)
+        return ath_error(ATH_EPARSE, "%zu error(s) in the scripts of %s", diags->errors,
+                         versions_dir);
+    *out = decls;
+    *count = n;
+    return 0;
+}

@@ -1,0 +1,2 @@
+revision = "aaaa1111"
+down_revision = "bbbb2222"

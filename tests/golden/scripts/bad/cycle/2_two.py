@@ -1,0 +1,2 @@
+revision = "bbbb2222"
+down_revision = "aaaa1111"

@@ -1,0 +1,2 @@
+revision = "cccc3333"
+down_revision = None

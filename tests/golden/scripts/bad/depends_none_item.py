@@ -1,0 +1,3 @@
+revision = "abc"
+down_revision = None
+depends_on = ("def", None)

@@ -1,0 +1,2 @@
+revision = "abc"
+down_revision = get_parent("x")

@@ -1,0 +1,3 @@
+"""copy"""
+revision = "aaaa1111"
+down_revision = None

@@ -1,0 +1,3 @@
+revision = "abc"
+down_revision = None
+branch_labels = f"feat"

@@ -1,0 +1,2 @@
+"""forgot the parent"""
+revision = "abc"

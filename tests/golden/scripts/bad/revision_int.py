@@ -1,0 +1,3 @@
+"""x"""
+revision = 123
+down_revision = None

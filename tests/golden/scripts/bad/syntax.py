@@ -1,0 +1,4 @@
+revision = "abc"
+down_revision = None
+def upgrade(:
+    pass

@@ -1,0 +1,24 @@
+"""seed data
+
+Revision ID: 2b3c4d5e6f70
+Revises: 1a2b3c4d5e6f
+Create Date: 2026-11-21 23:49:13.802366
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '2b3c4d5e6f70'
+down_revision = '1a2b3c4d5e6f'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

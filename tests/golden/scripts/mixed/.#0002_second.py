@@ -1,0 +1,2 @@
+revision = "lock"
+down_revision = None

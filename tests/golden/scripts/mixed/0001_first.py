@@ -1,0 +1,4 @@
+"""first"""
+revision: str
+revision = "0001"
+down_revision = None

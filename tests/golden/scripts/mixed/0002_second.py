@@ -1,0 +1,3 @@
+"""second"""
+revision = "0002"
+down_revision = "0001"

@@ -1,0 +1,2 @@
+revision = "nope"
+down_revision = None

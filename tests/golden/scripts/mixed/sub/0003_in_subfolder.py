@@ -1,0 +1,2 @@
+revision = "subrev"
+down_revision = "0002"
