@@ -18,32 +18,16 @@
 
 #define NPOSTS 1000
 
-static const char **strs(ath_arena *a, size_t n, ...)
-{
-    const char **l = ath_arena_alloc(a, (n ? n : 1) * sizeof(char *));
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++)
-        l[i] = va_arg(ap, const char *);
-    va_end(ap);
-    return l;
-}
-
-static ath_column *col(ath_schema *s, ath_table *t, const char *name, ath_type_kind kind,
-                       bool nullable)
-{
-    ath_column *c = ath_table_add_column(s, t, name);
-    c->type = ath_type_make(kind);
-    c->nullable = nullable;
-    return c;
-}
-
-static ath_index *index_on(ath_arena *a, const char *name, bool unique, size_t n, const char **cols)
+/* An index definition for a create_index op, not part of any table yet. */
+static ath_index *detached_index(ath_arena *a, const char *name, bool unique, size_t n,
+                                 const char **cols)
 {
     ath_index *ix = ath_arena_alloc(a, sizeof(*ix));
+    assert_non_null(ix);
     ix->name = name;
     ix->unique = unique;
     ix->elems = ath_arena_alloc(a, n * sizeof(*ix->elems));
+    assert_non_null(ix->elems);
     for (size_t i = 0; i < n; i++)
         ix->elems[i].text = cols[i];
     ix->nelems = n;
@@ -55,10 +39,10 @@ static void fk_to(ath_arena *a, ath_foreign_key *fk, unsigned seq, const char *n
 {
     fk->seq = seq;
     fk->name = name;
-    fk->columns = strs(a, 1, column);
+    fk->columns = ts_strs(a, 1, column);
     fk->ncolumns = 1;
     fk->ref_table = ref;
-    fk->ref_columns = strs(a, 1, "id");
+    fk->ref_columns = ts_strs(a, 1, "id");
 }
 
 /* A schema as introspection reports it: no declaration order, no autoincrement
@@ -191,41 +175,39 @@ static void run_scenario(ath_backend *be)
         ts_exec(be, "PRAGMA foreign_keys=ON");
 
     ath_table *u = ath_schema_add_table(defs, NULL, "user");
-    col(defs, u, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(defs, u, "email", ATH_TYPE_STRING, true)->type.length = 120;
-    col(defs, u, "name", ATH_TYPE_STRING, true)->type.length = 50;
+    ts_col(defs, u, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(defs, u, "email", ATH_TYPE_STRING, true)->type.length = 120;
+    ts_col(defs, u, "name", ATH_TYPE_STRING, true)->type.length = 50;
     u->pk.name = pg ? "pk_user" : NULL;
-    u->pk.columns = strs(a, 1, "id");
+    u->pk.columns = ts_strs(a, 1, "id");
     u->pk.ncolumns = 1;
 
     ath_table *p = ath_schema_add_table(defs, NULL, "post");
-    col(defs, p, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(defs, p, "title", ATH_TYPE_STRING, false)->type.length = 200;
-    col(defs, p, "body", ATH_TYPE_TEXT, true);
-    col(defs, p, "user_id", ATH_TYPE_INTEGER, true);
+    ts_col(defs, p, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(defs, p, "title", ATH_TYPE_STRING, false)->type.length = 200;
+    ts_col(defs, p, "body", ATH_TYPE_TEXT, true);
+    ts_col(defs, p, "user_id", ATH_TYPE_INTEGER, true);
     p->pk.name = pg ? "pk_post" : NULL;
-    p->pk.columns = strs(a, 1, "id");
+    p->pk.columns = ts_strs(a, 1, "id");
     p->pk.ncolumns = 1;
     ath_unique *uq = ath_table_add_unique(defs, p);
     uq->seq = 1;
     uq->name = "uq_post_title";
-    uq->columns = strs(a, 1, "title");
+    uq->columns = ts_strs(a, 1, "title");
     uq->ncolumns = 1;
     fk_to(a, ath_table_add_fk(defs, p), 2, "fk_post_user", "user_id", "user");
     ath_check *ck = ath_table_add_check(defs, p);
     ck->seq = 3;
     ck->name = "ck_post_id";
     ck->sqltext = "id > 0";
-    *ath_table_add_index(defs, p) =
-        *index_on(a, "ix_post_user_id", false, 1, strs(a, 1, "user_id"));
-    *ath_table_add_index(defs, p) =
-        *index_on(a, "ix_post_title_body", true, 2, strs(a, 2, "title", "body"));
+    ts_index(defs, p, "ix_post_user_id", false, 1, ts_strs(a, 1, "user_id"));
+    ts_index(defs, p, "ix_post_title_body", true, 2, ts_strs(a, 2, "title", "body"));
 
     ath_table *r = ath_schema_add_table(defs, NULL, "remark");
-    col(defs, r, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(defs, r, "post_id", ATH_TYPE_INTEGER, false);
+    ts_col(defs, r, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(defs, r, "post_id", ATH_TYPE_INTEGER, false);
     r->pk.name = pg ? "pk_remark" : NULL;
-    r->pk.columns = strs(a, 1, "id");
+    r->pk.columns = ts_strs(a, 1, "id");
     r->pk.ncolumns = 1;
     fk_to(a, ath_table_add_fk(defs, r), 1, "fk_remark_post", "post_id", "post");
 
@@ -239,7 +221,7 @@ static void run_scenario(ath_backend *be)
     ops[2].u.table_def = ath_schema_find_table(defs, NULL, "remark");
     ath_op ix = table_op(ATH_OP_CREATE_INDEX, "user");
     ix.u.index.name = "ix_user_email";
-    ix.u.index.def = index_on(a, "ix_user_email", false, 1, strs(a, 1, "email"));
+    ix.u.index.def = detached_index(a, "ix_user_email", false, 1, ts_strs(a, 1, "email"));
     ops[3] = ix;
     step(be, cur, ops, 4, false);
 
@@ -262,17 +244,17 @@ static void run_scenario(ath_backend *be)
         rv[i * 2 + 1] = (ath_literal){ATH_LIT_INT, id};
     }
     ops[0] = table_op(ATH_OP_BULK_INSERT, "user");
-    ops[0].u.bulk.columns = strs(a, 3, "id", "email", "name");
+    ops[0].u.bulk.columns = ts_strs(a, 3, "id", "email", "name");
     ops[0].u.bulk.ncolumns = 3;
     ops[0].u.bulk.values = uv;
     ops[0].u.bulk.nrows = 10;
     ops[1] = table_op(ATH_OP_BULK_INSERT, "post");
-    ops[1].u.bulk.columns = strs(a, 4, "id", "title", "body", "user_id");
+    ops[1].u.bulk.columns = ts_strs(a, 4, "id", "title", "body", "user_id");
     ops[1].u.bulk.ncolumns = 4;
     ops[1].u.bulk.values = pv;
     ops[1].u.bulk.nrows = NPOSTS;
     ops[2] = table_op(ATH_OP_BULK_INSERT, "remark");
-    ops[2].u.bulk.columns = strs(a, 2, "id", "post_id");
+    ops[2].u.bulk.columns = ts_strs(a, 2, "id", "post_id");
     ops[2].u.bulk.ncolumns = 2;
     ops[2].u.bulk.values = rv;
     ops[2].u.bulk.nrows = NPOSTS;
@@ -318,7 +300,7 @@ static void run_scenario(ath_backend *be)
     ops[4].u.column.name = "body";
     ops[5] = table_op(ATH_OP_CREATE_INDEX, "post");
     ops[5].u.index.name = "ix_post_score";
-    ops[5].u.index.def = index_on(a, "ix_post_score", false, 2, strs(a, 2, "score", "title"));
+    ops[5].u.index.def = detached_index(a, "ix_post_score", false, 2, ts_strs(a, 2, "score", "title"));
     ops[6] = table_op(ATH_OP_ALTER_COLUMN, "post");
     ops[6].u.alter.column = "user_id";
     ops[6].u.alter.new_name = "author_id";

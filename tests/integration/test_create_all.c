@@ -18,15 +18,6 @@ static const char **list(ath_arena *a, const char *x, const char *y)
     return l;
 }
 
-static ath_column *col(ath_schema *s, ath_table *t, const char *name, ath_type_kind kind,
-                       bool nullable)
-{
-    ath_column *c = ath_table_add_column(s, t, name);
-    c->type = ath_type_make(kind);
-    c->nullable = nullable;
-    return c;
-}
-
 static void fk_to(ath_schema *s, ath_table *t, const char *column, const char *ref)
 {
     ath_foreign_key *fk = ath_table_add_fk(s, t);
@@ -45,9 +36,9 @@ static ath_schema *models(ath_arena *a, ath_dialect d)
 {
     ath_schema *s = ath_schema_new(a);
     ath_table *user = ath_schema_add_table(s, NULL, "user");
-    col(s, user, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(s, user, "username", ATH_TYPE_STRING, false)->type.length = 80;
-    col(s, user, "email", ATH_TYPE_STRING, true)->type.length = 120;
+    ts_col(s, user, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(s, user, "username", ATH_TYPE_STRING, false)->type.length = 80;
+    ts_col(s, user, "email", ATH_TYPE_STRING, true)->type.length = 120;
     user->pk.columns = list(a, "id", NULL);
     user->pk.ncolumns = 1;
     ath_unique *u = ath_table_add_unique(s, user);
@@ -61,11 +52,11 @@ static ath_schema *models(ath_arena *a, ath_dialect d)
     ix->nelems = 1;
 
     ath_table *post = ath_schema_add_table(s, NULL, "post");
-    col(s, post, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(s, post, "title", ATH_TYPE_STRING, false)->type.length = 80;
-    col(s, post, "user_id", ATH_TYPE_INTEGER, false);
+    ts_col(s, post, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(s, post, "title", ATH_TYPE_STRING, false)->type.length = 80;
+    ts_col(s, post, "user_id", ATH_TYPE_INTEGER, false);
     if (d == ATH_DIALECT_POSTGRESQL) {
-        ath_column *mood = col(s, post, "mood", ATH_TYPE_ENUM, true);
+        ath_column *mood = ts_col(s, post, "mood", ATH_TYPE_ENUM, true);
         mood->type.name = "mood";
         mood->type.values = list(a, "happy", "sad");
         mood->type.nvalues = 2;
@@ -81,13 +72,13 @@ static ath_schema *models(ath_arena *a, ath_dialect d)
     fk_to(s, post, "user_id", "user");
 
     ath_table *group = ath_schema_add_table(s, NULL, "group");
-    col(s, group, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(s, group, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
     group->pk.columns = list(a, "id", NULL);
     group->pk.ncolumns = 1;
 
     ath_table *assoc = ath_schema_add_table(s, NULL, "association");
-    col(s, assoc, "user_id", ATH_TYPE_INTEGER, true);
-    col(s, assoc, "group_id", ATH_TYPE_INTEGER, true);
+    ts_col(s, assoc, "user_id", ATH_TYPE_INTEGER, true);
+    ts_col(s, assoc, "group_id", ATH_TYPE_INTEGER, true);
     fk_to(s, assoc, "user_id", "user");
     fk_to(s, assoc, "group_id", "group");
     return s;
@@ -259,13 +250,13 @@ static void postgres_sees_tables_of_other_schemas(void **state)
     ath_arena *a = ath_arena_new();
     ath_schema *s = ath_schema_new(a);
     ath_table *log = ath_schema_add_table(s, "audit", "log");
-    col(s, log, "id", ATH_TYPE_INTEGER, false);
-    col(s, log, "extra", ATH_TYPE_TEXT, true);
+    ts_col(s, log, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, log, "extra", ATH_TYPE_TEXT, true);
     ath_table *entry = ath_schema_add_table(s, "audit", "entry");
-    col(s, entry, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, entry, "id", ATH_TYPE_INTEGER, false);
     /* A default-schema table named like a table of another schema is still missing. */
     ath_table *plain = ath_schema_add_table(s, NULL, "log");
-    col(s, plain, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, plain, "id", ATH_TYPE_INTEGER, false);
     create(be, s, 2);
     ath_rows rows;
     assert_int_equal(ath_backend_query(&rows, a, be,

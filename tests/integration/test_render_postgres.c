@@ -27,9 +27,9 @@ static void postgres_enum_lifecycle(void **state)
     ath_schema *cur = ath_schema_new(a);
     ath_schema *defs = ath_schema_new(a);
     ath_table *t = ath_schema_add_table(defs, NULL, "item");
-    col(defs, t, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(defs, t, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
     t->pk.name = "pk_item";
-    t->pk.columns = strs(a, 1, "id");
+    t->pk.columns = ts_strs(a, 1, "id");
     t->pk.ncolumns = 1;
 
     ath_op ops[3];
@@ -37,7 +37,7 @@ static void postgres_enum_lifecycle(void **state)
     ops[0].u.table_def = t;
     ops[1] = ath_op_make(ATH_OP_CREATE_ENUM);
     ops[1].u.enum_def.name = "status";
-    ops[1].u.enum_def.values = strs(a, 2, "draft", "it's live");
+    ops[1].u.enum_def.values = ts_strs(a, 2, "draft", "it's live");
     ops[1].u.enum_def.nvalues = 2;
     ath_column st = {0};
     st.name = "status";
@@ -62,7 +62,7 @@ static void postgres_enum_lifecycle(void **state)
                          {ATH_LIT_INT, "2"},
                          {ATH_LIT_STRING, "it's live"}};
     ops[0] = table_op(ATH_OP_BULK_INSERT, "item");
-    ops[0].u.bulk.columns = strs(a, 2, "id", "status");
+    ops[0].u.bulk.columns = ts_strs(a, 2, "id", "status");
     ops[0].u.bulk.ncolumns = 2;
     ops[0].u.bulk.values = row;
     ops[0].u.bulk.nrows = 2;

@@ -86,3 +86,40 @@ void ts_exec(ath_backend *backend, const char *sql)
     if (ath_backend_exec(backend, sql) != 0)
         fail_msg("exec failed: %s", ath_error_last());
 }
+
+const char **ts_strs(ath_arena *arena, size_t n, ...)
+{
+    const char **list = ath_arena_alloc(arena, (n ? n : 1) * sizeof(char *));
+    assert_non_null(list);
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n; i++)
+        list[i] = va_arg(ap, const char *);
+    va_end(ap);
+    return list;
+}
+
+ath_column *ts_col(ath_schema *schema, ath_table *table, const char *name, ath_type_kind kind,
+                   bool nullable)
+{
+    ath_column *c = ath_table_add_column(schema, table, name);
+    assert_non_null(c);
+    c->type = ath_type_make(kind);
+    c->nullable = nullable;
+    return c;
+}
+
+ath_index *ts_index(ath_schema *schema, ath_table *table, const char *name, bool unique, size_t n,
+                    const char **cols)
+{
+    ath_index *ix = ath_table_add_index(schema, table);
+    assert_non_null(ix);
+    ix->name = name;
+    ix->unique = unique;
+    ix->elems = ath_arena_alloc(schema->arena, (n ? n : 1) * sizeof(*ix->elems));
+    assert_non_null(ix->elems);
+    for (size_t i = 0; i < n; i++)
+        ix->elems[i].text = cols[i];
+    ix->nelems = n;
+    return ix;
+}

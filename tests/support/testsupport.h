@@ -34,4 +34,15 @@ ath_backend *ts_open(const char *url);
 /* Runs SQL or fails the test with the library's message. */
 void ts_exec(ath_backend *backend, const char *sql);
 
+/* ---- building schemas by hand ---- */
+
+/* An arena array of the `n` strings that follow. */
+const char **ts_strs(ath_arena *arena, size_t n, ...);
+/* Adds column `name` of a type of `kind` (other parameters unset). */
+ath_column *ts_col(ath_schema *schema, ath_table *table, const char *name, ath_type_kind kind,
+                   bool nullable);
+/* Adds an index on the `n` columns `cols`. */
+ath_index *ts_index(ath_schema *schema, ath_table *table, const char *name, bool unique, size_t n,
+                    const char **cols);
+
 #endif

@@ -14,23 +14,15 @@ static const char **list(ath_arena *a, const char *x, const char *y)
     return l;
 }
 
-static ath_column *col(ath_schema *s, ath_table *t, const char *name, ath_type_kind kind, bool nullable)
-{
-    ath_column *c = ath_table_add_column(s, t, name);
-    c->type = ath_type_make(kind);
-    c->nullable = nullable;
-    return c;
-}
-
 /* user / post / association / group, as the tutorials declare them. */
 static ath_schema *tutorial_schema(ath_arena *a)
 {
     ath_schema *s = ath_schema_new(a);
     ath_table *post = ath_schema_add_table(s, NULL, "post");
-    col(s, post, "id", ATH_TYPE_INTEGER, false);
-    col(s, post, "title", ATH_TYPE_STRING, false)->type.length = 80;
-    col(s, post, "content", ATH_TYPE_TEXT, false);
-    col(s, post, "user_id", ATH_TYPE_INTEGER, false);
+    ts_col(s, post, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, post, "title", ATH_TYPE_STRING, false)->type.length = 80;
+    ts_col(s, post, "content", ATH_TYPE_TEXT, false);
+    ts_col(s, post, "user_id", ATH_TYPE_INTEGER, false);
     post->pk.columns = list(a, "id", NULL);
     post->pk.ncolumns = 1;
     ath_foreign_key *fk = ath_table_add_fk(s, post);
@@ -40,9 +32,9 @@ static ath_schema *tutorial_schema(ath_arena *a)
     fk->ref_columns = list(a, "id", NULL);
 
     ath_table *user = ath_schema_add_table(s, NULL, "user");
-    col(s, user, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(s, user, "username", ATH_TYPE_STRING, false)->type.length = 80;
-    col(s, user, "email", ATH_TYPE_STRING, false)->type.length = 120;
+    ts_col(s, user, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(s, user, "username", ATH_TYPE_STRING, false)->type.length = 80;
+    ts_col(s, user, "email", ATH_TYPE_STRING, false)->type.length = 120;
     user->pk.columns = list(a, "id", NULL);
     user->pk.ncolumns = 1;
     ath_unique *u = ath_table_add_unique(s, user);
@@ -53,13 +45,13 @@ static ath_schema *tutorial_schema(ath_arena *a)
     u->ncolumns = 1;
 
     ath_table *group = ath_schema_add_table(s, NULL, "group");
-    col(s, group, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, group, "id", ATH_TYPE_INTEGER, false);
     group->pk.columns = list(a, "id", NULL);
     group->pk.ncolumns = 1;
 
     ath_table *assoc = ath_schema_add_table(s, NULL, "association");
-    col(s, assoc, "user_id", ATH_TYPE_INTEGER, true);
-    col(s, assoc, "group_id", ATH_TYPE_INTEGER, true);
+    ts_col(s, assoc, "user_id", ATH_TYPE_INTEGER, true);
+    ts_col(s, assoc, "group_id", ATH_TYPE_INTEGER, true);
     fk = ath_table_add_fk(s, assoc);
     fk->columns = list(a, "user_id", NULL);
     fk->ncolumns = 1;
@@ -122,14 +114,14 @@ static void enums_indexes_checks_and_comments_on_postgresql(void **state)
     e->nvalues = 2;
     ath_table *t = ath_schema_add_table(s, NULL, "run");
     t->comment = "one run";
-    ath_column *c = col(s, t, "id", ATH_TYPE_BIGINT, false);
+    ath_column *c = ts_col(s, t, "id", ATH_TYPE_BIGINT, false);
     c->identity = ATH_IDENTITY_BY_DEFAULT;
     c->autoincrement = ATH_AUTOINC_TRUE;
-    c = col(s, t, "mood", ATH_TYPE_ENUM, true);
+    c = ts_col(s, t, "mood", ATH_TYPE_ENUM, true);
     c->type.name = "mood";
     c->type.values = e->values;
     c->type.nvalues = 2;
-    c = col(s, t, "distance", ATH_TYPE_NUMERIC, false);
+    c = ts_col(s, t, "distance", ATH_TYPE_NUMERIC, false);
     c->type.precision = 10;
     c->type.scale = 2;
     c->server_default = "0";
@@ -171,8 +163,8 @@ static void foreign_key_cycle_is_closed_with_alter_table_on_postgresql(void **st
     const char *names[2] = {"a", "b"};
     for (int i = 0; i < 2; i++) {
         ath_table *t = ath_schema_add_table(s, NULL, names[i]);
-        col(s, t, "id", ATH_TYPE_INTEGER, false);
-        col(s, t, "other_id", ATH_TYPE_INTEGER, true);
+        ts_col(s, t, "id", ATH_TYPE_INTEGER, false);
+        ts_col(s, t, "other_id", ATH_TYPE_INTEGER, true);
         t->pk.columns = list(a, "id", NULL);
         t->pk.ncolumns = 1;
         ath_foreign_key *fk = ath_table_add_fk(s, t);
@@ -252,7 +244,7 @@ static void json_escapes_and_lists_every_field(void **state)
     ath_arena *a = ath_arena_new();
     ath_schema *s = ath_schema_new(a);
     ath_table *t = ath_schema_add_table(s, "app", "we\"ird");
-    ath_column *c = col(s, t, "tags", ATH_TYPE_ARRAY, false);
+    ath_column *c = ts_col(s, t, "tags", ATH_TYPE_ARRAY, false);
     c->type.item = ath_arena_alloc(a, sizeof(ath_type));
     *c->type.item = ath_type_make(ATH_TYPE_STRING);
     c->type.item->length = 20;
@@ -281,13 +273,13 @@ static void constraints_follow_declaration_order(void **state)
     ath_schema *s = ath_schema_new(a);
     ath_table *run = ath_schema_add_table(s, NULL, "run");
     ath_table *user = ath_schema_add_table(s, NULL, "user");
-    col(s, user, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, user, "id", ATH_TYPE_INTEGER, false);
     user->pk.columns = list(a, "id", NULL);
     user->pk.ncolumns = 1;
     run = ath_schema_find_table(s, NULL, "run");
-    col(s, run, "id", ATH_TYPE_INTEGER, false);
-    col(s, run, "distance", ATH_TYPE_FLOAT, false);
-    col(s, run, "user_id", ATH_TYPE_INTEGER, true);
+    ts_col(s, run, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, run, "distance", ATH_TYPE_FLOAT, false);
+    ts_col(s, run, "user_id", ATH_TYPE_INTEGER, true);
     run->pk.columns = list(a, "id", NULL);
     run->pk.ncolumns = 1;
     ath_foreign_key *fk = ath_table_add_fk(s, run);

@@ -13,32 +13,12 @@
 static const ath_dialect PG = ATH_DIALECT_POSTGRESQL;
 static const ath_dialect LITE = ATH_DIALECT_SQLITE;
 
-static const char **strs(ath_arena *a, size_t n, ...)
-{
-    const char **l = ath_arena_alloc(a, (n ? n : 1) * sizeof(char *));
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++)
-        l[i] = va_arg(ap, const char *);
-    va_end(ap);
-    return l;
-}
-
-static ath_column *col(ath_schema *s, ath_table *t, const char *name, ath_type_kind kind,
-                       bool nullable)
-{
-    ath_column *c = ath_table_add_column(s, t, name);
-    c->type = ath_type_make(kind);
-    c->nullable = nullable;
-    return c;
-}
-
 static ath_type *status_type(ath_arena *a)
 {
     ath_type *t = ath_arena_alloc(a, sizeof(*t));
     *t = ath_type_make(ATH_TYPE_ENUM);
     t->name = "status";
-    t->values = strs(a, 2, "draft", "published");
+    t->values = ts_strs(a, 2, "draft", "published");
     t->nvalues = 2;
     return t;
 }
@@ -53,21 +33,21 @@ static ath_schema *base(ath_arena *a, ath_dialect d)
     ath_schema *s = ath_schema_new(a);
     if (d == PG) {
         ath_enum *e = ath_schema_add_enum(s, NULL, "status");
-        e->values = strs(a, 2, "draft", "published");
+        e->values = ts_strs(a, 2, "draft", "published");
         e->nvalues = 2;
     }
     ath_table *u = ath_schema_add_table(s, NULL, "user");
-    col(s, u, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(s, u, "username", ATH_TYPE_STRING, false)->type.length = 80;
-    col(s, u, "email", ATH_TYPE_STRING, true)->type.length = 120;
-    col(s, u, "last_seen", ATH_TYPE_DATETIME, true);
+    ts_col(s, u, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(s, u, "username", ATH_TYPE_STRING, false)->type.length = 80;
+    ts_col(s, u, "email", ATH_TYPE_STRING, true)->type.length = 120;
+    ts_col(s, u, "last_seen", ATH_TYPE_DATETIME, true);
     u->pk.name = "pk_user";
-    u->pk.columns = strs(a, 1, "id");
+    u->pk.columns = ts_strs(a, 1, "id");
     u->pk.ncolumns = 1;
     ath_unique *uq = ath_table_add_unique(s, u);
     uq->seq = 1;
     uq->name = "uq_user_email";
-    uq->columns = strs(a, 1, "email");
+    uq->columns = ts_strs(a, 1, "email");
     uq->ncolumns = 1;
     ath_index *ix = ath_table_add_index(s, u);
     ix->name = "ix_user_username";
@@ -76,20 +56,20 @@ static ath_schema *base(ath_arena *a, ath_dialect d)
     ix->nelems = 1;
 
     ath_table *p = ath_schema_add_table(s, NULL, "post");
-    col(s, p, "id", ATH_TYPE_INTEGER, false);
-    col(s, p, "title", ATH_TYPE_STRING, false)->type.length = 200;
-    col(s, p, "user_id", ATH_TYPE_INTEGER, false);
-    col(s, p, "status", ATH_TYPE_ENUM, true)->type = *status_type(a);
+    ts_col(s, p, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, p, "title", ATH_TYPE_STRING, false)->type.length = 200;
+    ts_col(s, p, "user_id", ATH_TYPE_INTEGER, false);
+    ts_col(s, p, "status", ATH_TYPE_ENUM, true)->type = *status_type(a);
     p->pk.name = "pk_post";
-    p->pk.columns = strs(a, 1, "id");
+    p->pk.columns = ts_strs(a, 1, "id");
     p->pk.ncolumns = 1;
     ath_foreign_key *fk = ath_table_add_fk(s, p);
     fk->seq = 1;
     fk->name = "fk_post_user";
-    fk->columns = strs(a, 1, "user_id");
+    fk->columns = ts_strs(a, 1, "user_id");
     fk->ncolumns = 1;
     fk->ref_table = "user";
-    fk->ref_columns = strs(a, 1, "id");
+    fk->ref_columns = ts_strs(a, 1, "id");
     fk->ondelete = "CASCADE";
     ath_check *ck = ath_table_add_check(s, p);
     ck->seq = 2;
@@ -185,17 +165,17 @@ static ath_table *tag_table(ath_arena *a)
 {
     ath_schema *tmp = ath_schema_new(a);
     ath_table *t = ath_schema_add_table(tmp, NULL, "tag");
-    col(tmp, t, "id", ATH_TYPE_INTEGER, false);
-    col(tmp, t, "post_id", ATH_TYPE_INTEGER, true);
-    col(tmp, t, "label", ATH_TYPE_STRING, false)->type.length = 40;
-    t->pk.columns = strs(a, 1, "id");
+    ts_col(tmp, t, "id", ATH_TYPE_INTEGER, false);
+    ts_col(tmp, t, "post_id", ATH_TYPE_INTEGER, true);
+    ts_col(tmp, t, "label", ATH_TYPE_STRING, false)->type.length = 40;
+    t->pk.columns = ts_strs(a, 1, "id");
     t->pk.ncolumns = 1;
     ath_foreign_key *fk = ath_table_add_fk(tmp, t);
     fk->name = "fk_tag_post";
-    fk->columns = strs(a, 1, "post_id");
+    fk->columns = ts_strs(a, 1, "post_id");
     fk->ncolumns = 1;
     fk->ref_table = "post";
-    fk->ref_columns = strs(a, 1, "id");
+    fk->ref_columns = ts_strs(a, 1, "id");
     ath_index *ix = ath_table_add_index(tmp, t);
     ix->name = "ix_tag_label";
     ix->unique = true;
@@ -437,7 +417,7 @@ static void constraint_ops_invert_each_other(void **state)
         ath_op op = table_op(ATH_OP_CREATE_UNIQUE_CONSTRAINT, "post");
         op.batch = batch;
         op.u.constraint.name = "uq_post_title";
-        op.u.constraint.unique.columns = strs(a, 2, "user_id", "title");
+        op.u.constraint.unique.columns = ts_strs(a, 2, "user_id", "title");
         op.u.constraint.unique.ncolumns = 2;
         round_trip(s, &op, dl);
 
@@ -450,10 +430,10 @@ static void constraint_ops_invert_each_other(void **state)
         op = table_op(ATH_OP_CREATE_FOREIGN_KEY, "post");
         op.batch = batch;
         op.u.constraint.name = "fk_post_author";
-        op.u.constraint.fk.columns = strs(a, 1, "user_id");
+        op.u.constraint.fk.columns = ts_strs(a, 1, "user_id");
         op.u.constraint.fk.ncolumns = 1;
         op.u.constraint.fk.ref_table = "user";
-        op.u.constraint.fk.ref_columns = strs(a, 1, "id");
+        op.u.constraint.fk.ref_columns = ts_strs(a, 1, "id");
         op.u.constraint.fk.ondelete = "SET NULL";
         round_trip(s, &op, dl);
 
@@ -498,7 +478,7 @@ static void enum_types_are_created_and_dropped_on_postgresql_only(void **state)
     ath_schema *s = base(a, PG);
     ath_op op = ath_op_make(ATH_OP_CREATE_ENUM);
     op.u.enum_def.name = "mood";
-    op.u.enum_def.values = strs(a, 3, "happy", "sad", "it's ok");
+    op.u.enum_def.values = ts_strs(a, 3, "happy", "sad", "it's ok");
     op.u.enum_def.nvalues = 3;
     round_trip(s, &op, PG);
 
@@ -686,7 +666,7 @@ static void table_preconditions(void **state)
     assert_int_equal(apply1(l, &op, LITE), 0);
 
     t = tag_table(a);
-    t->fks[0].columns = strs(a, 1, "article_id");
+    t->fks[0].columns = ts_strs(a, 1, "article_id");
     op.u.table_def = t;
     refused(s, op, PG, ATH_ENOTFOUND,
             "create_table tag: foreign key fk_tag_post names unknown column article_id");
@@ -896,14 +876,14 @@ static void index_and_constraint_preconditions(void **state)
 
     op = table_op(ATH_OP_CREATE_FOREIGN_KEY, "post");
     op.u.constraint.name = "fk_post_editor";
-    op.u.constraint.fk.columns = strs(a, 1, "user_id");
+    op.u.constraint.fk.columns = ts_strs(a, 1, "user_id");
     op.u.constraint.fk.ncolumns = 1;
     op.u.constraint.fk.ref_table = "user";
-    op.u.constraint.fk.ref_columns = strs(a, 1, "nope");
+    op.u.constraint.fk.ref_columns = ts_strs(a, 1, "nope");
     refused(s, op, PG, ATH_ENOTFOUND,
             "create_foreign_key fk_post_editor on post: foreign key fk_post_editor refers to "
             "missing column user.nope");
-    op.u.constraint.fk.ref_columns = strs(a, 1, "username");
+    op.u.constraint.fk.ref_columns = ts_strs(a, 1, "username");
     refused(s, op, PG, ATH_ECONFLICT,
             "create_foreign_key fk_post_editor on post: foreign key fk_post_editor refers to "
             "columns of user with no primary key or unique constraint on them");
@@ -917,7 +897,7 @@ static void index_and_constraint_preconditions(void **state)
     op.batch = true;
     assert_int_equal(apply1(l, &op, LITE), 0);
     op.u.constraint.fk.ref_table = "user";
-    op.u.constraint.fk.ref_columns = strs(a, 1, "email");
+    op.u.constraint.fk.ref_columns = ts_strs(a, 1, "email");
     op.u.constraint.name = "ck_post_title";
     refused(s, op, PG, ATH_ECONFLICT,
             "create_foreign_key ck_post_title on post: a check constraint named ck_post_title "
@@ -925,13 +905,13 @@ static void index_and_constraint_preconditions(void **state)
 
     op = table_op(ATH_OP_CREATE_PRIMARY_KEY, "post");
     op.u.constraint.name = "pk_post2";
-    op.u.constraint.pk.columns = strs(a, 1, "id");
+    op.u.constraint.pk.columns = ts_strs(a, 1, "id");
     op.u.constraint.pk.ncolumns = 1;
     refused(s, op, PG, ATH_ECONFLICT,
             "create_primary_key pk_post2 on post: table already has a primary key");
     op = table_op(ATH_OP_CREATE_UNIQUE_CONSTRAINT, "post");
     op.u.constraint.name = "uq_post_x";
-    op.u.constraint.unique.columns = strs(a, 1, "x");
+    op.u.constraint.unique.columns = ts_strs(a, 1, "x");
     op.u.constraint.unique.ncolumns = 1;
     refused(s, op, PG, ATH_ENOTFOUND,
             "create_unique_constraint uq_post_x on post: unique constraint uq_post_x names unknown "
@@ -953,7 +933,7 @@ static void enum_preconditions(void **state)
     op.u.enum_def.name = "status";
     refused(s, op, PG, ATH_ECONFLICT, "create_enum status: type already exists");
     op.u.enum_def.name = "mood";
-    op.u.enum_def.values = strs(a, 2, "ok", "ok");
+    op.u.enum_def.values = ts_strs(a, 2, "ok", "ok");
     op.u.enum_def.nvalues = 2;
     refused(s, op, PG, ATH_EINVAL, "create_enum mood: value 'ok' is given twice");
     op = ath_op_make(ATH_OP_ADD_ENUM_VALUE);
@@ -999,7 +979,7 @@ static void execute_is_refused_unless_skipped_and_bulk_insert_checks_columns(voi
     ath_type types[2] = {ath_type_make(ATH_TYPE_INTEGER), ath_type_make(ATH_TYPE_STRING)};
     ath_literal values[2] = {{ATH_LIT_INT, "1"}, {ATH_LIT_STRING, "it's"}};
     op = table_op(ATH_OP_BULK_INSERT, "user");
-    op.u.bulk.columns = strs(a, 2, "id", "nickname");
+    op.u.bulk.columns = ts_strs(a, 2, "id", "nickname");
     op.u.bulk.types = types;
     op.u.bulk.ncolumns = 2;
     op.u.bulk.values = values;
@@ -1063,23 +1043,23 @@ static void a_small_history_replays_to_the_expected_schema(void **state)
         ath_schema *defs = ath_schema_new(a);
 
         ath_table *user = ath_schema_add_table(defs, NULL, "user");
-        col(defs, user, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-        col(defs, user, "username", ATH_TYPE_STRING, false)->type.length = 80;
-        user->pk.columns = strs(a, 1, "id");
+        ts_col(defs, user, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+        ts_col(defs, user, "username", ATH_TYPE_STRING, false)->type.length = 80;
+        user->pk.columns = ts_strs(a, 1, "id");
         user->pk.ncolumns = 1;
         ath_table *post = ath_schema_add_table(defs, NULL, "post");
-        col(defs, post, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-        col(defs, post, "title", ATH_TYPE_STRING, false)->type.length = 120;
-        col(defs, post, "user_id", ATH_TYPE_INTEGER, false);
-        col(defs, post, "status", ATH_TYPE_ENUM, true)->type = *status_type(a);
-        post->pk.columns = strs(a, 1, "id");
+        ts_col(defs, post, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+        ts_col(defs, post, "title", ATH_TYPE_STRING, false)->type.length = 120;
+        ts_col(defs, post, "user_id", ATH_TYPE_INTEGER, false);
+        ts_col(defs, post, "status", ATH_TYPE_ENUM, true)->type = *status_type(a);
+        post->pk.columns = ts_strs(a, 1, "id");
         post->pk.ncolumns = 1;
         ath_foreign_key *fk = ath_table_add_fk(defs, post);
         fk->seq = 1;
-        fk->columns = strs(a, 1, "user_id");
+        fk->columns = ts_strs(a, 1, "user_id");
         fk->ncolumns = 1;
         fk->ref_table = "user";
-        fk->ref_columns = strs(a, 1, "id");
+        fk->ref_columns = ts_strs(a, 1, "id");
 
         ath_column created_at = column_def("created_at", ATH_TYPE_DATETIME, true, -1);
         ath_column email = column_def("email", ATH_TYPE_STRING, true, 120);
@@ -1131,29 +1111,29 @@ static void a_small_history_replays_to_the_expected_schema(void **state)
         ath_schema *want = ath_schema_new(a);
         if (dl == PG) {
             ath_enum *e = ath_schema_add_enum(want, NULL, "status");
-            e->values = strs(a, 3, "draft", "published", "archived");
+            e->values = ts_strs(a, 3, "draft", "published", "archived");
             e->nvalues = 3;
         }
         ath_table *u = ath_schema_add_table(want, NULL, "user");
-        col(want, u, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-        col(want, u, "username", ATH_TYPE_STRING, true)->type.length = 80;
-        col(want, u, "created_at", ATH_TYPE_DATETIME, true);
-        col(want, u, "email", ATH_TYPE_STRING, true)->type.length = 120;
-        u->pk.columns = strs(a, 1, "id");
+        ts_col(want, u, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+        ts_col(want, u, "username", ATH_TYPE_STRING, true)->type.length = 80;
+        ts_col(want, u, "created_at", ATH_TYPE_DATETIME, true);
+        ts_col(want, u, "email", ATH_TYPE_STRING, true)->type.length = 120;
+        u->pk.columns = ts_strs(a, 1, "id");
         u->pk.ncolumns = 1;
         ath_index *ix = ath_table_add_index(want, u);
         *ix = ix_email;
         ath_table *p = ath_schema_add_table(want, NULL, "post");
-        col(want, p, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-        col(want, p, "headline", ATH_TYPE_STRING, false)->type.length = 120;
-        col(want, p, "user_id", ATH_TYPE_INTEGER, false);
-        ath_type *st = &col(want, p, "status", ATH_TYPE_ENUM, true)->type;
+        ts_col(want, p, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+        ts_col(want, p, "headline", ATH_TYPE_STRING, false)->type.length = 120;
+        ts_col(want, p, "user_id", ATH_TYPE_INTEGER, false);
+        ath_type *st = &ts_col(want, p, "status", ATH_TYPE_ENUM, true)->type;
         *st = *status_type(a);
         if (dl == PG) {
             st->values = want->enums[0].values;
             st->nvalues = 3;
         }
-        p->pk.columns = strs(a, 1, "id");
+        p->pk.columns = ts_strs(a, 1, "id");
         p->pk.ncolumns = 1;
         fk = ath_table_add_fk(want, p);
         *fk = post->fks[0];

@@ -13,39 +13,6 @@
 static const ath_dialect PG = ATH_DIALECT_POSTGRESQL;
 static const ath_dialect LITE = ATH_DIALECT_SQLITE;
 
-static const char **strs(ath_arena *a, size_t n, ...)
-{
-    const char **l = ath_arena_alloc(a, (n ? n : 1) * sizeof(char *));
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++)
-        l[i] = va_arg(ap, const char *);
-    va_end(ap);
-    return l;
-}
-
-static ath_column *col(ath_schema *s, ath_table *t, const char *name, ath_type_kind kind,
-                       bool nullable)
-{
-    ath_column *c = ath_table_add_column(s, t, name);
-    c->type = ath_type_make(kind);
-    c->nullable = nullable;
-    return c;
-}
-
-static ath_index *index_on(ath_schema *s, ath_table *t, const char *name, bool unique, size_t n,
-                           const char **cols)
-{
-    ath_index *ix = ath_table_add_index(s, t);
-    ix->name = name;
-    ix->unique = unique;
-    ix->elems = ath_arena_alloc(s->arena, n * sizeof(*ix->elems));
-    for (size_t i = 0; i < n; i++)
-        ix->elems[i].text = cols[i];
-    ix->nelems = n;
-    return ix;
-}
-
 /*
  * user (id, email) and, as in Alembic's batch test, post (id, title, body
  * DEFAULT 'x', user_id; pk_post, uq_post_title, fk_post_user, ck_title,
@@ -55,37 +22,37 @@ static ath_schema *base(ath_arena *a)
 {
     ath_schema *s = ath_schema_new(a);
     ath_table *u = ath_schema_add_table(s, NULL, "user");
-    col(s, u, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(s, u, "email", ATH_TYPE_STRING, true)->type.length = 120;
-    u->pk.columns = strs(a, 1, "id");
+    ts_col(s, u, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(s, u, "email", ATH_TYPE_STRING, true)->type.length = 120;
+    u->pk.columns = ts_strs(a, 1, "id");
     u->pk.ncolumns = 1;
 
     ath_table *p = ath_schema_add_table(s, NULL, "post");
-    col(s, p, "id", ATH_TYPE_INTEGER, false);
-    col(s, p, "title", ATH_TYPE_STRING, false)->type.length = 200;
-    col(s, p, "body", ATH_TYPE_TEXT, true)->server_default = "'x'";
-    col(s, p, "user_id", ATH_TYPE_INTEGER, true);
+    ts_col(s, p, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, p, "title", ATH_TYPE_STRING, false)->type.length = 200;
+    ts_col(s, p, "body", ATH_TYPE_TEXT, true)->server_default = "'x'";
+    ts_col(s, p, "user_id", ATH_TYPE_INTEGER, true);
     p->pk.name = "pk_post";
-    p->pk.columns = strs(a, 1, "id");
+    p->pk.columns = ts_strs(a, 1, "id");
     p->pk.ncolumns = 1;
     ath_unique *uq = ath_table_add_unique(s, p);
     uq->seq = 1;
     uq->name = "uq_post_title";
-    uq->columns = strs(a, 1, "title");
+    uq->columns = ts_strs(a, 1, "title");
     uq->ncolumns = 1;
     ath_foreign_key *fk = ath_table_add_fk(s, p);
     fk->seq = 2;
     fk->name = "fk_post_user";
-    fk->columns = strs(a, 1, "user_id");
+    fk->columns = ts_strs(a, 1, "user_id");
     fk->ncolumns = 1;
     fk->ref_table = "user";
-    fk->ref_columns = strs(a, 1, "id");
+    fk->ref_columns = ts_strs(a, 1, "id");
     ath_check *ck = ath_table_add_check(s, p);
     ck->seq = 3;
     ck->name = "ck_title";
     ck->sqltext = "length(title) > 0";
-    index_on(s, p, "ix_post_user_id", false, 1, strs(a, 1, "user_id"));
-    index_on(s, p, "ix_post_title_body", true, 2, strs(a, 2, "title", "body"));
+    ts_index(s, p, "ix_post_user_id", false, 1, ts_strs(a, 1, "user_id"));
+    ts_index(s, p, "ix_post_title_body", true, 2, ts_strs(a, 2, "title", "body"));
     return s;
 }
 
@@ -126,18 +93,18 @@ static void create_table_matches_alembic(void **state)
     ath_arena *a = ath_arena_new();
     ath_schema *s = ath_schema_new(a);
     ath_table *p = ath_schema_add_table(s, NULL, "post");
-    col(s, p, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
-    col(s, p, "title", ATH_TYPE_STRING, false)->type.length = 200;
-    col(s, p, "user_id", ATH_TYPE_INTEGER, true);
+    ts_col(s, p, "id", ATH_TYPE_INTEGER, false)->autoincrement = ATH_AUTOINC_TRUE;
+    ts_col(s, p, "title", ATH_TYPE_STRING, false)->type.length = 200;
+    ts_col(s, p, "user_id", ATH_TYPE_INTEGER, true);
     p->pk.name = "pk_post";
-    p->pk.columns = strs(a, 1, "id");
+    p->pk.columns = ts_strs(a, 1, "id");
     p->pk.ncolumns = 1;
     ath_foreign_key *fk = ath_table_add_fk(s, p);
     fk->name = "fk_post_user";
-    fk->columns = strs(a, 1, "user_id");
+    fk->columns = ts_strs(a, 1, "user_id");
     fk->ncolumns = 1;
     fk->ref_table = "user";
-    fk->ref_columns = strs(a, 1, "id");
+    fk->ref_columns = ts_strs(a, 1, "id");
     ath_op op = ath_op_make(ATH_OP_CREATE_TABLE);
     op.table = "post";
     op.u.table_def = p;
@@ -160,11 +127,11 @@ static void create_table_creates_missing_enum_types_first(void **state)
     ath_arena *a = ath_arena_new();
     ath_schema *s = ath_schema_new(a);
     ath_table *p = ath_schema_add_table(s, NULL, "post");
-    ath_column *st = col(s, p, "status", ATH_TYPE_ENUM, true);
+    ath_column *st = ts_col(s, p, "status", ATH_TYPE_ENUM, true);
     st->type.name = "status";
-    st->type.values = strs(a, 2, "a", "b'c");
+    st->type.values = ts_strs(a, 2, "a", "b'c");
     st->type.nvalues = 2;
-    ath_index *ix = index_on(s, p, "ix_post_status", false, 1, strs(a, 1, "status"));
+    ath_index *ix = ts_index(s, p, "ix_post_status", false, 1, ts_strs(a, 1, "status"));
     (void)ix;
     p->comment = "posts";
     ath_op op = ath_op_make(ATH_OP_CREATE_TABLE);
@@ -363,7 +330,7 @@ static void constraint_ops_match_alembic_on_postgresql(void **state)
     op.table = "user";
     op.u.constraint.type = ATH_CONSTRAINT_UNIQUE;
     op.u.constraint.name = op.u.constraint.unique.name = "uq_user_email";
-    op.u.constraint.unique.columns = strs(a, 1, "email");
+    op.u.constraint.unique.columns = ts_strs(a, 1, "email");
     op.u.constraint.unique.ncolumns = 1;
     expect(&op, s, PG, "ALTER TABLE \"user\" ADD CONSTRAINT uq_user_email UNIQUE (email);\n\n");
 
@@ -372,10 +339,10 @@ static void constraint_ops_match_alembic_on_postgresql(void **state)
     op.u.constraint.type = ATH_CONSTRAINT_FOREIGNKEY;
     ath_foreign_key *fk = &op.u.constraint.fk;
     op.u.constraint.name = fk->name = "fk_post_user";
-    fk->columns = strs(a, 1, "user_id");
+    fk->columns = ts_strs(a, 1, "user_id");
     fk->ncolumns = 1;
     fk->ref_table = "user";
-    fk->ref_columns = strs(a, 1, "id");
+    fk->ref_columns = ts_strs(a, 1, "id");
     fk->ondelete = "CASCADE";
     expect(&op, s, PG,
            "ALTER TABLE post ADD CONSTRAINT fk_post_user FOREIGN KEY(user_id) REFERENCES "
@@ -399,7 +366,7 @@ static void constraint_ops_match_alembic_on_postgresql(void **state)
     op.table = "user";
     op.u.constraint.type = ATH_CONSTRAINT_PRIMARY;
     op.u.constraint.name = op.u.constraint.pk.name = "pk_user";
-    op.u.constraint.pk.columns = strs(a, 1, "id");
+    op.u.constraint.pk.columns = ts_strs(a, 1, "id");
     op.u.constraint.pk.ncolumns = 1;
     expect(&op, s, PG, "ALTER TABLE \"user\" ADD CONSTRAINT pk_user PRIMARY KEY (id);\n\n");
 
@@ -421,7 +388,7 @@ static void enum_ops_render_on_postgresql_only(void **state)
     ath_schema *s = base(a);
     ath_op op = ath_op_make(ATH_OP_CREATE_ENUM);
     op.u.enum_def.name = "status";
-    op.u.enum_def.values = strs(a, 2, "a", "b'c");
+    op.u.enum_def.values = ts_strs(a, 2, "a", "b'c");
     op.u.enum_def.nvalues = 2;
     expect_both(&op, s, "CREATE TYPE status AS ENUM ('a', 'b''c');\n\n", "");
     op = ath_op_make(ATH_OP_DROP_ENUM);
@@ -460,7 +427,7 @@ static void execute_and_bulk_insert_match_alembic(void **state)
 
     op = ath_op_make(ATH_OP_BULK_INSERT);
     op.table = "user";
-    op.u.bulk.columns = strs(a, 4, "id", "name", "ok", "f");
+    op.u.bulk.columns = ts_strs(a, 4, "id", "name", "ok", "f");
     op.u.bulk.ncolumns = 4;
     ath_literal rows[] = {
         {ATH_LIT_INT, "1"},      {ATH_LIT_STRING, "o'k"}, {ATH_LIT_BOOL, "true"},
@@ -494,7 +461,7 @@ static void bulk_insert_refuses_a_number_that_is_not_one(void **state)
     ath_schema *s = base(a);
     ath_op op = ath_op_make(ATH_OP_BULK_INSERT);
     op.table = "user";
-    op.u.bulk.columns = strs(a, 1, "id");
+    op.u.bulk.columns = ts_strs(a, 1, "id");
     op.u.bulk.ncolumns = 1;
     ath_literal bad = {ATH_LIT_INT, "1); DROP TABLE x; --"};
     op.u.bulk.values = &bad;
@@ -584,10 +551,10 @@ static void batch_adding_constraints_rebuilds(void **state)
     ops[0].u.constraint.type = ATH_CONSTRAINT_FOREIGNKEY;
     ath_foreign_key *fk = &ops[0].u.constraint.fk;
     ops[0].u.constraint.name = fk->name = "fk2";
-    fk->columns = strs(a, 1, "id");
+    fk->columns = ts_strs(a, 1, "id");
     fk->ncolumns = 1;
     fk->ref_table = "user";
-    fk->ref_columns = strs(a, 1, "id");
+    fk->ref_columns = ts_strs(a, 1, "id");
     fk->ondelete = "CASCADE";
     ops[1] = ath_op_make(ATH_OP_CREATE_CHECK_CONSTRAINT);
     ops[1].u.constraint.type = ATH_CONSTRAINT_CHECK;
@@ -672,9 +639,9 @@ static void batch_casts_when_affinity_changes(void **state)
     ath_arena *a = ath_arena_new();
     ath_schema *s = ath_schema_new(a);
     ath_table *p = ath_schema_add_table(s, NULL, "post");
-    col(s, p, "id", ATH_TYPE_INTEGER, false);
-    col(s, p, "n", ATH_TYPE_STRING, true)->type.length = 20;
-    p->pk.columns = strs(a, 1, "id");
+    ts_col(s, p, "id", ATH_TYPE_INTEGER, false);
+    ts_col(s, p, "n", ATH_TYPE_STRING, true)->type.length = 20;
+    p->pk.columns = ts_strs(a, 1, "id");
     p->pk.ncolumns = 1;
     ath_type integer = ath_type_make(ATH_TYPE_INTEGER);
     ath_op op = ath_op_make(ATH_OP_ALTER_COLUMN);
