@@ -16,5 +16,6 @@
 #include "athanor/ops.h"
 #include "athanor/diff.h"
 #include "athanor/revision.h"
+#include "athanor/script.h"
 
 #endif
