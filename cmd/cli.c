@@ -112,6 +112,17 @@ const char *cli_database_url(const char *option_value)
     return env && *env ? env : NULL;
 }
 
+const char *cli_config_url(const char *option_value, const ath_config *config)
+{
+    const char *url = cli_database_url(option_value);
+    if (url)
+        return url;
+    const char *env = getenv("SQLALCHEMY_DATABASE_URI");
+    if (env && *env)
+        return env;
+    return config->url;
+}
+
 static int append(cli_list *list, const char *value)
 {
     const char **grown = realloc(list->items, (list->count + 1) * sizeof(*grown));

@@ -36,6 +36,11 @@ int cli_write_stdout(const ath_buf *buf);
 /* The database URL: the option's value, else DATABASE_URL; NULL if neither. */
 const char *cli_database_url(const char *option_value);
 
+/* The database URL of a command with a migrations folder: the option's
+ * value, else DATABASE_URL, else SQLALCHEMY_DATABASE_URI, else the [athanor]
+ * url of the folder's alembic.ini; NULL if none. */
+const char *cli_config_url(const char *option_value, const ath_config *config);
+
 /* Values of a repeatable option; free `items` with free(). */
 typedef struct cli_list {
     const char **items;
@@ -76,5 +81,10 @@ int cli_load_config(ath_config *out, ath_arena *arena, const char *dir);
 
 int cmd_inspect(int argc, char **argv);
 int cmd_create_all(int argc, char **argv);
+int cmd_upgrade(int argc, char **argv);
+int cmd_downgrade(int argc, char **argv);
+int cmd_current(int argc, char **argv);
+int cmd_heads(int argc, char **argv);
+int cmd_history(int argc, char **argv);
 
 #endif

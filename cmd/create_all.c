@@ -23,17 +23,6 @@ static const char usage[] =
     "                       DIR/alembic.ini)\n"
     "  -d, --directory DIR  migrations folder (default: migrations)\n";
 
-static const char *database_url(const char *option, const ath_config *config)
-{
-    const char *url = cli_database_url(option);
-    if (url)
-        return url;
-    const char *env = getenv("SQLALCHEMY_DATABASE_URI");
-    if (env && *env)
-        return env;
-    return config->url;
-}
-
 static int create_all(const cli_list *models, const char *url_opt, const char *dir)
 {
     ath_arena *arena = ath_arena_new();
@@ -47,7 +36,7 @@ static int create_all(const cli_list *models, const char *url_opt, const char *d
     ath_backend *backend = NULL;
     size_t created = 0;
     int rc = cli_load_config(&config, arena, dir);
-    const char *url_text = rc ? NULL : database_url(url_opt, &config);
+    const char *url_text = rc ? NULL : cli_config_url(url_opt, &config);
     if (!rc && !url_text)
         rc = cli_usage_error("create-all",
                              "no database: give --url, set DATABASE_URL or "

@@ -14,7 +14,12 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  create-all  create the tables the models declare and the database lacks\n"
+    "  current     show the revision(s) the database is at\n"
+    "  downgrade   revert migrations (default: one)\n"
+    "  heads       show the head revisions of the migrations folder\n"
+    "  history     list the revisions, newest first\n"
     "  inspect     print a database's or the models' schema as text, SQL or JSON\n"
+    "  upgrade     run migrations up to a revision (default: head)\n"
     "\n"
     "Run 'athanor <command> --help' for a command's options.\n"
     "Exit status: 0 ok, 1 error, 2 usage error, 3 drift or pending work (check).\n";
@@ -26,7 +31,12 @@ typedef struct command {
 
 static const command commands[] = {
     {"create-all", cmd_create_all},
+    {"current", cmd_current},
+    {"downgrade", cmd_downgrade},
+    {"heads", cmd_heads},
+    {"history", cmd_history},
     {"inspect", cmd_inspect},
+    {"upgrade", cmd_upgrade},
 };
 
 int main(int argc, char **argv)

@@ -17,5 +17,6 @@
 #include "athanor/diff.h"
 #include "athanor/revision.h"
 #include "athanor/script.h"
+#include "athanor/runner.h"
 
 #endif

@@ -1,0 +1,574 @@
+/*
+ * upgrade / downgrade: the revision map plans the steps, the script reader
+ * turns the bodies of those steps into ops, the renderer turns ops into
+ * statements against an in-memory schema, and the backend runs them, one
+ * transaction per migration under the migration lock. No SQL is pasted
+ * from user text: identifiers and literals go through the backend's quoting.
+ */
+#include "athanor/runner.h"
+
+#include "athanor/ops.h"
+#include "backend/render.h"
+#include "models/resolve.h"
+#include "py/parser.h"
+#include "script/body.h"
+
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- the git blob id: SHA-1 (FIPS 180-4) of "blob <len>\0" + content ---- */
+
+typedef struct sha1_ctx {
+    uint32_t h[5];
+    uint64_t total;
+    unsigned char block[64];
+    size_t used;
+} sha1_ctx;
+
+static uint32_t rol(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n)); }
+
+static void sha1_block(sha1_ctx *c, const unsigned char *p)
+{
+    uint32_t w[80];
+    for (int i = 0; i < 16; i++)
+        w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
+               (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
+    for (int i = 16; i < 80; i++)
+        w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    uint32_t a = c->h[0], b = c->h[1], cc = c->h[2], d = c->h[3], e = c->h[4];
+    for (int i = 0; i < 80; i++) {
+        uint32_t f, k;
+        if (i < 20) {
+            f = (b & cc) | (~b & d);
+            k = 0x5a827999u;
+        } else if (i < 40) {
+            f = b ^ cc ^ d;
+            k = 0x6ed9eba1u;
+        } else if (i < 60) {
+            f = (b & cc) | (b & d) | (cc & d);
+            k = 0x8f1bbcdcu;
+        } else {
+            f = b ^ cc ^ d;
+            k = 0xca62c1d6u;
+        }
+        uint32_t t = rol(a, 5) + f + e + k + w[i];
+        e = d;
+        d = cc;
+        cc = rol(b, 30);
+        b = a;
+        a = t;
+    }
+    c->h[0] += a;
+    c->h[1] += b;
+    c->h[2] += cc;
+    c->h[3] += d;
+    c->h[4] += e;
+}
+
+static void sha1_update(sha1_ctx *c, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    c->total += len;
+    while (len) {
+        size_t n = 64 - c->used < len ? 64 - c->used : len;
+        memcpy(c->block + c->used, p, n);
+        c->used += n;
+        p += n;
+        len -= n;
+        if (c->used == 64) {
+            sha1_block(c, c->block);
+            c->used = 0;
+        }
+    }
+}
+
+void ath_runner_blob_id(char hex[41], const void *data, size_t len)
+{
+    sha1_ctx c = {{0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u}, 0, {0}, 0};
+    char head[32];
+    int n = snprintf(head, sizeof(head), "blob %zu", len);
+    sha1_update(&c, head, (size_t)n + 1); /* the NUL belongs to the header */
+    sha1_update(&c, data, len);
+    uint64_t bits = c.total * 8;
+    unsigned char pad = 0x80;
+    sha1_update(&c, &pad, 1);
+    pad = 0;
+    while (c.used != 56)
+        sha1_update(&c, &pad, 1);
+    unsigned char be[8];
+    for (int i = 0; i < 8; i++)
+        be[i] = (unsigned char)(bits >> (56 - 8 * i));
+    sha1_update(&c, be, 8);
+    for (int i = 0; i < 5; i++)
+        snprintf(hex + 8 * i, 9, "%08x", (unsigned)c.h[i]);
+}
+
+/* ---- the run ---- */
+
+/* One migration, read and ready before anything runs. */
+typedef struct prepared {
+    ath_revision_step step;
+    ath_op *ops;
+    size_t nops;
+    char checksum[41];
+} prepared;
+
+typedef struct run {
+    ath_backend *be;
+    ath_arena *arena;
+    ath_diags *diags;
+    ath_dialect dialect;
+    ath_schema *schema; /* the database as the steps so far left it */
+    const ath_revmap *map;
+    const char **heads; /* alembic_version as it stands */
+    size_t nheads;
+    bool have_version_table;
+    bool have_history_table;
+    const char *username, *hostname;
+} run;
+
+static const char version_table_sql[] =
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))";
+
+static const char history_table_sql[] =
+    "CREATE TABLE athanor_history (revision VARCHAR(32) NOT NULL, "
+    "direction VARCHAR(9) NOT NULL, checksum VARCHAR(40) NOT NULL, "
+    "started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, "
+    "username VARCHAR(255), hostname VARCHAR(255))";
+
+static int read_file(char **out, size_t *len, const char *path)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return ath_error(ATH_EIO, "cannot read %s", path);
+    ath_buf b = ATH_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        ath_buf_put(&b, chunk, n);
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (bad) {
+        ath_buf_free(&b);
+        return ath_error(ATH_EIO, "cannot read %s", path);
+    }
+    if (ath_buf_check(&b)) {
+        ath_buf_free(&b);
+        return ATH_ENOMEM;
+    }
+    *len = b.len;
+    *out = b.ptr ? ath_buf_detach(&b) : calloc(1, 1);
+    return *out ? 0 : ath_error_oom();
+}
+
+/*
+ * Reads the body the step runs. Each script is its own resolver project:
+ * scripts share no names, and one file's imports must not leak into another.
+ */
+static int prepare(prepared *p, run *r)
+{
+    const ath_revision *rev = p->step.revision;
+    if (!rev->path)
+        return ath_error(ATH_ENOTFOUND, "revision %s has no script file", rev->id);
+    char *src = NULL;
+    size_t len = 0;
+    int rc = read_file(&src, &len, rev->path);
+    if (rc)
+        return rc;
+    ath_runner_blob_id(p->checksum, src, len);
+    ath_py_node *tree = NULL;
+    rc = ath_py_parse(&tree, r->arena, rev->path, src, len, r->diags);
+    free(src);
+    if (rc)
+        return rc;
+    ath_models_options mopt = {r->dialect, NULL, 0, NULL};
+    ath_project *project = ath_project_new(r->arena, &mopt, r->diags);
+    ath_scope *scope = NULL;
+    if (!project)
+        return ath_error_oom();
+    rc = ath_project_add_file(&scope, project, rev->path, "", tree);
+    if (rc)
+        return rc;
+    return ath_script_read_body(
+        &p->ops, &p->nops, r->arena, tree, rev->path, rev->id, scope, r->dialect,
+        p->step.upgrade ? ATH_SCRIPT_UPGRADE : ATH_SCRIPT_DOWNGRADE, r->diags);
+}
+
+static int read_heads(run *r)
+{
+    r->heads = NULL;
+    r->nheads = 0;
+    if (!r->have_version_table)
+        return 0;
+    return ath_runner_current(&r->heads, &r->nheads, r->arena, r->be);
+}
+
+/* Runs every statement of `list` from index `from`; *rebuilt tells whether one rebuilt a table. */
+static int exec_list(run *r, const ath_stmts *list, size_t from, bool *rebuilt)
+{
+    for (size_t i = from; i < list->count; i++) {
+        if (list->items[i].flags & ATH_STMT_REBUILD)
+            *rebuilt = true;
+        int rc = ath_backend_exec(r->be, list->items[i].sql);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static bool same_name(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/*
+ * The ops of one migration, in order. Consecutive batch ops on one table are
+ * one batch_alter_table block (one rebuild on SQLite). An execute may change
+ * the schema in ways no op describes, so the schema is read again after it.
+ */
+static int run_ops(run *r, const prepared *p, bool *rebuilt)
+{
+    ath_stmts list;
+    ath_stmts_init(&list, r->arena);
+    for (size_t i = 0; i < p->nops;) {
+        const ath_op *op = &p->ops[i];
+        size_t n = 1;
+        if (op->batch)
+            while (i + n < p->nops && p->ops[i + n].batch &&
+                   same_name(p->ops[i + n].table, op->table) &&
+                   same_name(p->ops[i + n].schema, op->schema))
+                n++;
+        size_t from = list.count;
+        int rc = op->batch ? ath_render_batch(&list, op, n, r->schema, r->dialect)
+                           : ath_render_op(&list, op, r->schema, r->dialect);
+        if (!rc)
+            rc = exec_list(r, &list, from, rebuilt);
+        if (rc)
+            return rc;
+        if (op->kind == ATH_OP_EXECUTE) {
+            rc = ath_backend_introspect(&r->schema, r->arena, r->be);
+        } else {
+            rc = ath_ops_apply(r->schema, op, n, r->dialect, ATH_APPLY_NO_ROLLBACK, NULL, NULL);
+        }
+        if (rc)
+            return rc;
+        i += n;
+    }
+    return 0;
+}
+
+static void now_text(char out[40])
+{
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(out, 40, "%Y-%m-%d %H:%M:%S", &tm);
+    snprintf(out + n, 40 - n, ".%06ld", ts.tv_nsec / 1000);
+}
+
+static int version_statements(run *r, const ath_version_change *change)
+{
+    for (size_t i = 0; i < change->nops; i++) {
+        const ath_version_op *v = &change->ops[i];
+        ath_buf sql = ATH_BUF_INIT;
+        switch (v->kind) {
+        case ATH_VERSION_INSERT:
+            ath_buf_puts(&sql, "INSERT INTO alembic_version (version_num) VALUES (");
+            ath_quote_literal(&sql, r->dialect, v->to);
+            ath_buf_puts(&sql, ")");
+            break;
+        case ATH_VERSION_DELETE:
+            ath_buf_puts(&sql, "DELETE FROM alembic_version WHERE alembic_version.version_num = ");
+            ath_quote_literal(&sql, r->dialect, v->from);
+            break;
+        case ATH_VERSION_UPDATE:
+            ath_buf_puts(&sql, "UPDATE alembic_version SET version_num=");
+            ath_quote_literal(&sql, r->dialect, v->to);
+            ath_buf_puts(&sql, " WHERE alembic_version.version_num = ");
+            ath_quote_literal(&sql, r->dialect, v->from);
+            break;
+        }
+        int rc = ath_buf_check(&sql);
+        if (!rc)
+            rc = ath_backend_exec(r->be, ath_buf_cstr(&sql));
+        ath_buf_free(&sql);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int history_row(run *r, const prepared *p, const char *started)
+{
+    char finished[40];
+    now_text(finished);
+    const char *values[] = {p->step.revision->id,
+                            p->step.upgrade ? "upgrade" : "downgrade",
+                            p->checksum,
+                            started,
+                            finished,
+                            r->username,
+                            r->hostname};
+    ath_buf sql = ATH_BUF_INIT;
+    ath_buf_puts(&sql, "INSERT INTO athanor_history (revision, direction, checksum, started_at, "
+                       "finished_at, username, hostname) VALUES (");
+    for (size_t i = 0; i < sizeof(values) / sizeof(*values); i++) {
+        if (i)
+            ath_buf_puts(&sql, ", ");
+        if (values[i])
+            ath_quote_literal(&sql, r->dialect, values[i]);
+        else
+            ath_buf_puts(&sql, "NULL");
+    }
+    ath_buf_puts(&sql, ")");
+    int rc = ath_buf_check(&sql);
+    if (!rc)
+        rc = ath_backend_exec(r->be, ath_buf_cstr(&sql));
+    ath_buf_free(&sql);
+    return rc;
+}
+
+/* A rebuild ran with foreign keys off: no row may point nowhere now. */
+static int check_foreign_keys(run *r)
+{
+    ath_rows rows;
+    int rc = ath_backend_query(&rows, r->arena, r->be, "PRAGMA foreign_key_check", NULL, 0);
+    if (rc)
+        return rc;
+    if (rows.nrows == 0)
+        return 0;
+    return ath_error(ATH_ECONFLICT,
+                     "a table rebuild left %zu row%s whose foreign key points nowhere "
+                     "(first: table %s, rowid %s, referring to %s)",
+                     rows.nrows, rows.nrows == 1 ? "" : "s", rows.values[0] ? rows.values[0] : "?",
+                     rows.values[1] ? rows.values[1] : "NULL",
+                     rows.ncols > 2 && rows.values[2] ? rows.values[2] : "?");
+}
+
+static int step_body(run *r, const prepared *p, const ath_version_change *change)
+{
+    int rc = 0;
+    if (!r->have_version_table)
+        rc = ath_backend_exec(r->be, version_table_sql);
+    if (!rc && !r->have_history_table)
+        rc = ath_backend_exec(r->be, history_table_sql);
+    char started[40];
+    now_text(started);
+    bool rebuilt = false;
+    if (!rc)
+        rc = run_ops(r, p, &rebuilt);
+    if (!rc)
+        rc = version_statements(r, change);
+    if (!rc)
+        rc = history_row(r, p, started);
+    if (!rc && rebuilt && r->dialect == ATH_DIALECT_SQLITE)
+        rc = check_foreign_keys(r);
+    return rc;
+}
+
+/* One migration in its own transaction; on failure it is rolled back and the error names it. */
+static int run_step(run *r, const prepared *p)
+{
+    ath_version_change change;
+    int rc = ath_revmap_step_heads(&change, r->arena, r->map, r->heads, r->nheads, &p->step);
+    if (rc)
+        return rc;
+    rc = ath_backend_begin(r->be);
+    if (rc)
+        return rc;
+    rc = step_body(r, p, &change);
+    if (!rc)
+        rc = ath_backend_commit(r->be);
+    if (!rc) {
+        r->heads = change.heads;
+        r->nheads = change.nheads;
+        r->have_version_table = r->have_history_table = true;
+        return 0;
+    }
+    const char *why = ath_arena_strdup(r->arena, ath_error_last());
+    ath_backend_rollback(r->be);
+    const ath_revision *rev = p->step.revision;
+    return ath_error(rc, "%s %s (%s) failed and was rolled back: %s",
+                     p->step.upgrade ? "upgrade to" : "downgrade of", rev->id,
+                     rev->path ? rev->path : "no file", why ? why : "out of memory");
+}
+
+static void who(run *r)
+{
+    const char *user = getenv("USER");
+    if (!user || !*user)
+        user = getenv("LOGNAME");
+    if (!user || !*user) {
+        struct passwd *pw = getpwuid(geteuid());
+        user = pw ? pw->pw_name : NULL;
+    }
+    r->username = ath_arena_strdup(r->arena, user);
+    char host[256];
+    if (gethostname(host, sizeof(host)) == 0) {
+        host[sizeof(host) - 1] = '\0';
+        r->hostname = ath_arena_strdup(r->arena, host);
+    }
+}
+
+/* Everything after the lock is taken: plan, read, run. */
+static int locked_run(run *r, const char *target, bool upgrade, size_t *applied,
+                      const ath_runner_options *opt)
+{
+    int rc = ath_backend_introspect(&r->schema, r->arena, r->be);
+    if (rc)
+        return rc;
+    r->have_version_table = ath_schema_find_table(r->schema, NULL, "alembic_version") != NULL;
+    r->have_history_table = ath_schema_find_table(r->schema, NULL, "athanor_history") != NULL;
+    rc = read_heads(r);
+    if (rc)
+        return rc;
+    ath_revplan plan;
+    rc = upgrade ? ath_revmap_upgrade_plan(&plan, r->arena, r->map, r->heads, r->nheads, target)
+                 : ath_revmap_downgrade_plan(&plan, r->arena, r->map, r->heads, r->nheads, target);
+    if (rc)
+        return rc;
+    prepared *steps = plan.count ? ath_arena_alloc(r->arena, plan.count * sizeof(*steps)) : NULL;
+    if (plan.count && !steps)
+        return ath_error_oom();
+    /* Every body first, so a refusal anywhere leaves the database untouched. */
+    int first_rc = 0;
+    for (size_t i = 0; i < plan.count; i++) {
+        steps[i].step = plan.steps[i];
+        rc = prepare(&steps[i], r);
+        if (rc && !first_rc)
+            first_rc = rc;
+    }
+    if (first_rc) {
+        if (first_rc == ATH_EPARSE)
+            return ath_error(ATH_EPARSE,
+                             "%s refused: a script cannot be run without Python "
+                             "(see the errors above); nothing was changed",
+                             upgrade ? "upgrade" : "downgrade");
+        return first_rc;
+    }
+    who(r);
+    for (size_t i = 0; i < plan.count; i++) {
+        if (opt && opt->on_step)
+            opt->on_step(opt->ctx, &steps[i].step);
+        rc = run_step(r, &steps[i]);
+        if (rc)
+            return rc;
+        (*applied)++;
+    }
+    return 0;
+}
+
+/* SQLite ignores PRAGMA foreign_keys inside a transaction, and the lock is one. */
+static int sqlite_foreign_keys(ath_backend *be, ath_arena *arena, bool *was_on)
+{
+    ath_rows rows;
+    int rc = ath_backend_query(&rows, arena, be, "PRAGMA foreign_keys", NULL, 0);
+    if (rc)
+        return rc;
+    *was_on = rows.nrows == 1 && rows.values[0] && strcmp(rows.values[0], "1") == 0;
+    return *was_on ? ath_backend_exec(be, "PRAGMA foreign_keys=OFF") : 0;
+}
+
+static int run_migrations(ath_backend *be, const char *versions_dir, const char *target,
+                          bool upgrade, const ath_runner_options *opt)
+{
+    size_t applied = 0;
+    if (opt && opt->applied)
+        *opt->applied = 0;
+    ath_arena *arena = ath_arena_new();
+    if (!arena)
+        return ath_error_oom();
+    ath_diags own;
+    ath_diags_init(&own, arena);
+    run r;
+    memset(&r, 0, sizeof(r));
+    r.be = be;
+    r.arena = arena;
+    r.diags = opt && opt->diags ? opt->diags : &own;
+    r.dialect = ath_backend_dialect(be);
+    ath_revmap *map = NULL;
+    int rc = ath_revmap_load(&map, arena, versions_dir, r.diags);
+    r.map = map;
+    bool fk_on = false;
+    if (!rc && r.dialect == ATH_DIALECT_SQLITE)
+        rc = sqlite_foreign_keys(be, arena, &fk_on);
+    bool locked = false;
+    if (!rc) {
+        rc = ath_backend_lock(be);
+        locked = rc == 0;
+    }
+    if (!rc)
+        rc = locked_run(&r, target ? target : (upgrade ? "head" : "-1"), upgrade, &applied, opt);
+    if (locked) {
+        /* Keep the run's error: releasing the lock may set another. */
+        char *why = rc ? ath_arena_strdup(arena, ath_error_last()) : NULL;
+        int urc = ath_backend_unlock(be);
+        if (rc && why)
+            ath_error(rc, "%s", why);
+        else if (!rc)
+            rc = urc;
+    }
+    if (fk_on) {
+        char *why = rc ? ath_arena_strdup(arena, ath_error_last()) : NULL;
+        int frc = ath_backend_exec(be, "PRAGMA foreign_keys=ON");
+        if (rc && why)
+            ath_error(rc, "%s", why);
+        else if (!rc)
+            rc = frc;
+    }
+    if (opt && opt->applied)
+        *opt->applied = applied;
+    ath_arena_free(arena);
+    return rc;
+}
+
+int ath_runner_upgrade(ath_backend *backend, const char *versions_dir, const char *target,
+                       const ath_runner_options *options)
+{
+    return run_migrations(backend, versions_dir, target, true, options);
+}
+
+int ath_runner_downgrade(ath_backend *backend, const char *versions_dir, const char *target,
+                         const ath_runner_options *options)
+{
+    return run_migrations(backend, versions_dir, target, false, options);
+}
+
+int ath_runner_current(const char ***out, size_t *count, ath_arena *arena, ath_backend *backend)
+{
+    *out = NULL;
+    *count = 0;
+    bool pg = ath_backend_dialect(backend) == ATH_DIALECT_POSTGRESQL;
+    ath_rows rows;
+    int rc = ath_backend_query(&rows, arena, backend,
+                               pg ? "SELECT to_regclass('alembic_version') IS NOT NULL"
+                                  : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+                                    "AND name = 'alembic_version'",
+                               NULL, 0);
+    if (rc)
+        return rc;
+    const char *v = rows.nrows ? rows.values[0] : NULL;
+    bool exists = v && (pg ? strcmp(v, "t") == 0 : strcmp(v, "0") != 0);
+    if (!exists)
+        return 0;
+    rc = ath_backend_query(&rows, arena, backend, "SELECT version_num FROM alembic_version", NULL,
+                           0);
+    if (rc)
+        return rc;
+    const char **heads = rows.nrows ? ath_arena_alloc(arena, rows.nrows * sizeof(*heads)) : NULL;
+    if (rows.nrows && !heads)
+        return ath_error_oom();
+    for (size_t i = 0; i < rows.nrows; i++)
+        heads[i] = rows.values[i * rows.ncols];
+    *out = heads;
+    *count = rows.nrows;
+    return 0;
+}
