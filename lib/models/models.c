@@ -2103,10 +2103,11 @@ static int resolve_fks(reader *r)
                 continue;
             /* A column without a type takes its target's. */
             for (size_t i = 0; i < fk->ncolumns; i++) {
-                size_t ci = (size_t)ath_strmap_get(&mt->by_name, fk->columns[i]) - 1;
-                if (mt->cols[ci].typed)
+                /* A column missing on either side was reported above. */
+                size_t ci = (size_t)ath_strmap_get(&mt->by_name, fk->columns[i]);
+                size_t ri = (size_t)ath_strmap_get(&target->by_name, fk->ref_columns[i]);
+                if (!ci-- || !ri-- || mt->cols[ci].typed)
                     continue;
-                size_t ri = (size_t)ath_strmap_get(&target->by_name, fk->ref_columns[i]) - 1;
                 if (!target->cols[ri].typed) {
                     rc = rdiag(r, mt->cols[ci].at.scope, mt->cols[ci].at.node,
                                "column '%s' has no type and its foreign key target has none either",

@@ -76,6 +76,18 @@ static void foreign_key_to_missing_table_is_refused(void **state)
                7, 37, "ForeignKey('usr.id'): no table 'usr' in the models");
 }
 
+/* The column has no type of its own, so it would take its target's: the
+ * missing target column is reported, and nothing reads past the columns. */
+static void untyped_foreign_key_to_missing_column_is_refused(void **state)
+{
+    (void)state;
+    expect_one(read1(HEAD
+                     "class User(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+                     "class Post(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+                     "    user_id = db.Column(db.ForeignKey('user.uid'))\n"),
+               7, 25, "ForeignKey('user.uid'): table 'user' has no column 'uid'");
+}
+
 static void foreign_key_to_missing_column_is_refused(void **state)
 {
     (void)state;
@@ -300,6 +312,7 @@ int main(void)
         cmocka_unit_test(class_without_primary_key_is_refused),
         cmocka_unit_test(foreign_key_to_missing_table_is_refused),
         cmocka_unit_test(foreign_key_to_missing_column_is_refused),
+        cmocka_unit_test(untyped_foreign_key_to_missing_column_is_refused),
         cmocka_unit_test(two_classes_with_one_table_are_refused),
         cmocka_unit_test(unknown_type_names_the_configuration),
         cmocka_unit_test(configured_type_resolves_what_the_files_cannot),
