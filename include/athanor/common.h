@@ -99,6 +99,16 @@ int ath_buf_check(const ath_buf *buf);
 /* Hands the text over to the caller (free() it); the buffer is reset. */
 char *ath_buf_detach(ath_buf *buf);
 
+/* ---- files ---- */
+
+/*
+ * Reads the whole file at `path`: *out is malloc'd and NUL-terminated (free()
+ * it), *len (may be NULL) its length, which may hold NUL bytes. Errors:
+ * ATH_ENOTFOUND when there is no such file, ATH_EIO otherwise, each naming the
+ * path and the system's reason; ATH_ENOMEM.
+ */
+int ath_file_read(char **out, size_t *len, const char *path);
+
 /* ---- diagnostics: positioned messages about a file ---- */
 
 typedef enum { ATH_DIAG_ERROR, ATH_DIAG_WARNING, ATH_DIAG_NOTE } ath_diag_level;

@@ -255,25 +255,12 @@ int ath_ini_parse(ath_ini *out, ath_arena *arena, const char *path, const char *
 int ath_ini_load(ath_ini *out, ath_arena *arena, const char *path, ath_diags *diags)
 {
     memset(out, 0, sizeof(*out));
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ath_error(errno == ENOENT ? ATH_ENOTFOUND : ATH_EIO, "cannot read %s: %s", path,
-                         strerror(errno));
-    ath_buf text = ATH_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        ath_buf_put(&text, chunk, n);
-    int read_error = ferror(f);
-    fclose(f);
-    int rc;
-    if (read_error)
-        rc = ath_error(ATH_EIO, "cannot read %s", path);
-    else
-        rc = ath_buf_check(&text);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = ath_file_read(&text, &len, path);
     if (!rc)
-        rc = ath_ini_parse(out, arena, path, ath_buf_cstr(&text), text.len, diags);
-    ath_buf_free(&text);
+        rc = ath_ini_parse(out, arena, path, text, len, diags);
+    free(text);
     return rc;
 }
 

@@ -139,21 +139,13 @@ int ath_models_discover(const char ***out, size_t *count, ath_arena *arena, cons
         return rc;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        FILE *f = fopen(all[i], "rb");
-        if (!f)
-            return ath_error(ATH_EIO, "cannot read %s: %s", all[i], strerror(errno));
-        ath_buf b = ATH_BUF_INIT;
-        char chunk[65536];
-        size_t got;
-        while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
-            ath_buf_put(&b, chunk, got);
-        fclose(f);
-        if ((rc = ath_buf_check(&b))) {
-            ath_buf_free(&b);
+        char *text = NULL;
+        size_t len = 0;
+        if ((rc = ath_file_read(&text, &len, all[i])))
             return rc;
-        }
-        bool yes = b.ptr && strlen(b.ptr) == b.len ? defines_models(b.ptr) : false;
-        ath_buf_free(&b);
+        /* A file with a NUL byte is no Python source: not a model file. */
+        bool yes = strlen(text) == len && defines_models(text);
+        free(text);
         if (yes)
             all[k++] = all[i];
     }

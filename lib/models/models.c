@@ -2670,31 +2670,6 @@ int ath_models_read_sources(ath_schema **out, ath_arena *arena, const char *cons
     return read_all(out, arena, paths, texts, lens, n, false, options, diags);
 }
 
-static int slurp(const char *path, char **text, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ath_error(ATH_EIO, "cannot read %s: %s", path, strerror(errno));
-    ath_buf b = ATH_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        ath_buf_put(&b, chunk, n);
-    bool err = ferror(f) != 0;
-    fclose(f);
-    if (err) {
-        ath_buf_free(&b);
-        return ath_error(ATH_EIO, "cannot read %s", path);
-    }
-    int rc = ath_buf_check(&b);
-    if (rc) {
-        ath_buf_free(&b);
-        return rc;
-    }
-    *len = b.len;
-    *text = b.ptr ? ath_buf_detach(&b) : calloc(1, 1);
-    return *text ? 0 : ath_error_oom();
-}
 
 int ath_models_read(ath_schema **out, ath_arena *arena, const char *const *paths, size_t npaths,
                     const ath_models_options *options, ath_diags *diags)
@@ -2704,7 +2679,7 @@ int ath_models_read(ath_schema **out, ath_arena *arena, const char *const *paths
     size_t *lens = calloc(npaths + 1, sizeof(size_t));
     int rc = texts && lens ? 0 : ath_error_oom();
     for (size_t i = 0; i < npaths && !rc; i++)
-        rc = slurp(paths[i], &texts[i], &lens[i]);
+        rc = ath_file_read(&texts[i], &lens[i], paths[i]);
     if (!rc)
         rc = read_all(out, arena, paths, (const char *const *)texts, lens, npaths, true, options,
                       diags);

@@ -142,31 +142,6 @@ static const char history_table_sql[] =
     "started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, "
     "username VARCHAR(255), hostname VARCHAR(255))";
 
-static int read_file(char **out, size_t *len, const char *path)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ath_error(ATH_EIO, "cannot read %s", path);
-    ath_buf b = ATH_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        ath_buf_put(&b, chunk, n);
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (bad) {
-        ath_buf_free(&b);
-        return ath_error(ATH_EIO, "cannot read %s", path);
-    }
-    if (ath_buf_check(&b)) {
-        ath_buf_free(&b);
-        return ATH_ENOMEM;
-    }
-    *len = b.len;
-    *out = b.ptr ? ath_buf_detach(&b) : calloc(1, 1);
-    return *out ? 0 : ath_error_oom();
-}
 
 /*
  * Reads the body the step runs. Each script is its own resolver project:
@@ -179,7 +154,7 @@ static int prepare(prepared *p, run *r)
         return ath_error(ATH_ENOTFOUND, "revision %s has no script file", rev->id);
     char *src = NULL;
     size_t len = 0;
-    int rc = read_file(&src, &len, rev->path);
+    int rc = ath_file_read(&src, &len, rev->path);
     if (rc)
         return rc;
     ath_runner_blob_id(p->checksum, src, len);

@@ -340,32 +340,6 @@ static bool is_script_name(const char *name)
     return strncmp(name, "__init__", 8) != 0 && strncmp(name, ".#", 2) != 0;
 }
 
-static int read_file(char **out, size_t *len, const char *path)
-{
-    *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return ath_error(ATH_EIO, "cannot read %s: %s", path, strerror(errno));
-    ath_buf buf = ATH_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        ath_buf_put(&buf, chunk, n);
-    bool err = ferror(f) != 0;
-    fclose(f);
-    if (err) {
-        ath_buf_free(&buf);
-        return ath_error(ATH_EIO, "cannot read %s", path);
-    }
-    if (ath_buf_check(&buf)) {
-        ath_buf_free(&buf);
-        return ATH_ENOMEM;
-    }
-    *len = buf.len;
-    *out = buf.len ? ath_buf_detach(&buf) : NULL;
-    ath_buf_free(&buf);
-    return 0;
-}
 
 int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
                         const char *versions_dir, ath_diags *diags)
@@ -405,7 +379,7 @@ int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena
             continue; /* a folder named x.py, a dangling link: Alembic would fail on it */
         char *src;
         size_t len;
-        if ((rc = read_file(&src, &len, names[i])))
+        if ((rc = ath_file_read(&src, &len, names[i])))
             return rc;
         ath_revision_decl *decl;
         rc = ath_script_read_ids(&decl, arena, names[i], src ? src : "", len, diags);

@@ -77,6 +77,42 @@ static void arena_grows_into_big_blocks_and_keeps_every_piece(void **state)
     ath_arena_free(a);
 }
 
+static void file_read_gives_whole_files_and_names_missing_ones(void **state)
+{
+    (void)state;
+    char *dir = ts_sqlite_path("file_read"); /* a fresh folder; the name is ours to use */
+    char *slash = strrchr(dir, '/');
+    *slash = '\0';
+    char path[512];
+    snprintf(path, sizeof(path), "%s/data.bin", dir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite("a\0b\n", 1, 4, f), 4);
+    fclose(f);
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(ath_file_read(&text, &len, path), 0);
+    assert_int_equal(len, 4);
+    assert_memory_equal(text, "a\0b\n", 5); /* NUL-terminated after the content */
+    free(text);
+
+    snprintf(path, sizeof(path), "%s/empty.txt", dir);
+    f = fopen(path, "wb");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(ath_file_read(&text, NULL, path), 0);
+    assert_string_equal(text, "");
+    free(text);
+
+    snprintf(path, sizeof(path), "%s/missing.txt", dir);
+    text = (char *)1;
+    assert_int_equal(ath_file_read(&text, &len, path), ATH_ENOTFOUND);
+    assert_null(text);
+    assert_non_null(strstr(ath_error_last(), path));
+    assert_int_equal(ath_file_read(&text, &len, dir), ATH_EIO); /* a folder */
+    free(dir);
+}
+
 static void arena_returns_aligned_pointers_for_every_size(void **state)
 {
     (void)state;
@@ -687,6 +723,7 @@ int main(void)
         cmocka_unit_test(arena_keeps_many_allocations_across_blocks_apart),
         cmocka_unit_test(arena_returns_aligned_pointers_for_every_size),
         cmocka_unit_test(arena_grows_into_big_blocks_and_keeps_every_piece),
+        cmocka_unit_test(file_read_gives_whole_files_and_names_missing_ones),
         cmocka_unit_test(arena_zero_size_allocations_are_distinct),
         cmocka_unit_test(arena_large_allocation_is_zeroed_and_leaves_small_ones_intact),
         cmocka_unit_test(arena_large_allocation_first_in_a_new_arena),
