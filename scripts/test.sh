@@ -77,8 +77,19 @@ run_ctest() {
 
 # Runs one libFuzzer target for $fuzz_seconds on a copy of its checked-in
 # corpus. Findings are kept in build-fuzz/fuzz-artifacts/NAME/.
+# The golden inputs of a fuzz target's parser, which seed it beside
+# fuzz/corpus/NAME/ (that folder keeps only seeds the golden tests lack).
+golden_seeds() {
+    case $1 in
+    py) find tests/golden/py -name '*.py' ;;
+    models) find tests/golden/models -name models.py ;;
+    script_body) find tests/golden/script_bodies -name '*.py' ;;
+    script_ids) find tests/golden/scripts -name '*.py' ;;
+    esac
+}
+
 run_fuzz() {
-    local target=$1 name short corpus artifacts log
+    local target=$1 name short corpus artifacts log seed
     name=$(basename "$target")
     short=${name#fuzz_}
     corpus=$work/corpus-$short
@@ -88,6 +99,9 @@ run_fuzz() {
     if [[ -d fuzz/corpus/$short ]]; then
         cp -R "fuzz/corpus/$short/." "$corpus/"
     fi
+    while IFS= read -r seed; do
+        cp "$seed" "$corpus/golden-${seed//\//_}"
+    done < <(golden_seeds "$short")
     echo "fuzz: $name for ${fuzz_seconds}s"
     if UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         timeout --foreground -k 10 $((fuzz_seconds + 120)) "$target" -max_total_time="$fuzz_seconds" \

@@ -4,12 +4,9 @@
 . "$(dirname "$0")/lib.sh"
 
 # ---- usage ----
-run inspect
-status_no_url=$status
 DATABASE_URL='' run inspect
 expect_status 2 "no URL at all"
 expect_err_contains "no database" "no URL at all"
-: "$status_no_url"
 run inspect --url sqlite:// --format yaml
 expect_status 2 "unknown format"
 run inspect --bogus

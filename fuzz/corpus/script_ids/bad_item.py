@@ -1,3 +1,0 @@
-revision = "abc"
-down_revision = None
-depends_on = ("def", None)

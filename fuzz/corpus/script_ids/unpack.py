@@ -1,1 +1,0 @@
-revision, down_revision = "abc", None
