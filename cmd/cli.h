@@ -86,5 +86,12 @@ int cmd_downgrade(int argc, char **argv);
 int cmd_current(int argc, char **argv);
 int cmd_heads(int argc, char **argv);
 int cmd_history(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+int cmd_revision(int argc, char **argv);
+int cmd_stamp(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_branches(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif

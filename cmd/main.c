@@ -13,12 +13,19 @@ static const char usage[] =
     "Schema migrations for SQLAlchemy and Flask-SQLAlchemy projects, without Python.\n"
     "\n"
     "Commands:\n"
+    "  branches    show the revisions where the history branches\n"
     "  create-all  create the tables the models declare and the database lacks\n"
     "  current     show the revision(s) the database is at\n"
     "  downgrade   revert migrations (default: one)\n"
     "  heads       show the head revisions of the migrations folder\n"
     "  history     list the revisions, newest first\n"
+    "  init        create a migrations folder\n"
     "  inspect     print a database's or the models' schema as text, SQL or JSON\n"
+    "  merge       write a revision that merges two or more heads\n"
+    "  migrate     write a migration script from the models' differences with the database\n"
+    "  revision    write a new migration script (empty, or --autogenerate)\n"
+    "  show        show a revision's details\n"
+    "  stamp       set the database's revision without running migrations\n"
     "  upgrade     run migrations up to a revision (default: head)\n"
     "\n"
     "Run 'athanor <command> --help' for a command's options.\n"
@@ -30,12 +37,19 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
+    {"branches", cmd_branches},
     {"create-all", cmd_create_all},
     {"current", cmd_current},
     {"downgrade", cmd_downgrade},
     {"heads", cmd_heads},
     {"history", cmd_history},
+    {"init", cmd_init},
     {"inspect", cmd_inspect},
+    {"merge", cmd_merge},
+    {"migrate", cmd_migrate},
+    {"revision", cmd_revision},
+    {"show", cmd_show},
+    {"stamp", cmd_stamp},
     {"upgrade", cmd_upgrade},
 };
 
