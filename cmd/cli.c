@@ -2,9 +2,11 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -325,4 +327,20 @@ int cli_read_models(ath_schema **out, ath_arena *arena, const char *const *paths
     if (rc == ATH_EPARSE && diags.errors)
         return EXIT_ERROR;
     return rc ? cli_fail() : EXIT_OK;
+}
+
+char *cli_absolute_path(const char *dir)
+{
+    if (dir[0] == '/')
+        return strdup(dir);
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof(cwd)))
+        return NULL;
+    while (dir[0] == '.' && dir[1] == '/')
+        dir += 2;
+    size_t n = strlen(cwd) + strlen(dir) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/%s", cwd, strcmp(dir, ".") == 0 ? "" : dir);
+    return out;
 }

@@ -79,6 +79,12 @@ int cli_read_models(ath_schema **out, ath_arena *arena, const char *const *paths
 /* Loads DIR/alembic.ini's settings, printing diagnostics; EXIT_OK or EXIT_ERROR. */
 int cli_load_config(ath_config *out, ath_arena *arena, const char *dir);
 
+/* `path` made absolute against the current folder, "./" dropped, links not
+ * resolved (the path may not exist yet), as Python's os.path.abspath spells
+ * it for printing; free() it. NULL (errno set) when the current folder is
+ * unknown or memory runs out. */
+char *cli_absolute_path(const char *path);
+
 int cmd_inspect(int argc, char **argv);
 int cmd_create_all(int argc, char **argv);
 int cmd_upgrade(int argc, char **argv);

@@ -40,9 +40,12 @@ typedef struct ath_script_meta {
  * postgresql.TIMESTAMP(), sa.text("'0'")), the others as the models spell
  * them (sa.String(length=80), '0'); index names of the form ix_<table>_<col>
  * on the models' side are written op.f('...').
+ * An added enum value is written as
+ * `sa.DDL("ALTER TYPE ... ADD VALUE IF NOT EXISTS ...").execute_if(
+ * dialect='postgresql')(None, op.get_bind())`, which only PostgreSQL runs.
  * Errors: ATH_EINVAL (no revision id, a malformed op), ATH_EUNSUPPORTED
- * (bulk_insert and add enum value, which have no writer yet); `out` may then
- * hold part of the text.
+ * (bulk_insert, which has no writer yet); `out` may then hold part of the
+ * text.
  */
 int ath_script_write(ath_buf *out, const ath_script_meta *meta, const ath_op *up, size_t nup,
                      const ath_op *down, size_t ndown, ath_dialect dialect);

@@ -1250,6 +1250,57 @@ static int enum_stmt(reader *r, const ath_py_node *call, const ath_py_node *targ
     return push_op(r, &op);
 }
 
+/*
+ * ---- sa.DDL(SQL).execute_if(dialect=D)(None, op.get_bind()) ----
+ * SQL that only one dialect runs: the way scripts Athanor writes add a value
+ * to a PostgreSQL enum type and stay runnable, by Alembic too, on SQLite. It
+ * is an execute op when D is the dialect being read for, and nothing else.
+ */
+
+static bool is_ddl_if(reader *r, const ath_py_node *call)
+{
+    const ath_py_node *f = call->call.func;
+    return f->kind == ATH_PY_CALL && f->call.func->kind == ATH_PY_ATTRIBUTE &&
+           strcmp(f->call.func->attribute.attr, "execute_if") == 0 &&
+           calls(r, f->call.func->attribute.value, "sqlalchemy.DDL");
+}
+
+static int ddl_if_stmt(reader *r, const ath_py_node *call)
+{
+    const char *what = "sa.DDL(...).execute_if(...)";
+    const ath_py_node *cond = call->call.func;
+    const ath_py_node *ddl = cond->call.func->attribute.value;
+    static const char *const ddl_names[] = {"statement", NULL};
+    static const char *const cond_names[] = {"dialect", NULL};
+    static const char *const run_names[] = {"target", "bind", NULL};
+    args da, ca, ra;
+    int rc;
+    if ((rc = bind(r, ddl, "sa.DDL", ddl_names, 1, false, &da)) ||
+        (rc = need(r, ddl, "sa.DDL", &da, 0, "statement")) ||
+        (rc = bind(r, cond, what, cond_names, 0, false, &ca)) ||
+        (rc = need(r, cond, what, &ca, 0, "dialect")) ||
+        (rc = bind(r, call, what, run_names, 2, false, &ra)) ||
+        (rc = need(r, call, what, &ra, 1, "bind")))
+        return rc;
+    if (ra.v[0] && !is_none(ra.v[0]))
+        return err(r, ra.v[0], "%s: the target must be None", what);
+    if (!calls(r, ra.v[1], "alembic.op.get_bind") || ra.v[1]->call.args.count ||
+        ra.v[1]->call.keywords.count)
+        return err(r, ra.v[1], "%s: the bind must be op.get_bind()", what);
+    const char *sql = NULL, *dialect = NULL;
+    if ((rc = str_value(r, da.v[0], "sa.DDL", "the statement", false, &sql)) ||
+        (rc = str_value(r, ca.v[0], what, "dialect", false, &dialect)))
+        return rc;
+    if (strcmp(dialect, ath_dialect_name(r->dialect)) != 0)
+        return 0;
+    ath_op op = ath_op_make(ATH_OP_EXECUTE);
+    op.pos.path = r->path;
+    op.pos.line = call->line;
+    op.pos.col = call->col;
+    op.u.execute.sql = sql;
+    return push_op(r, &op);
+}
+
 /* ---- statements ---- */
 
 static int body(reader *r, const ath_py_nodes *stmts);
@@ -1263,6 +1314,8 @@ static int refuse(reader *r, const ath_py_node *at, const char *construct)
 static int call_stmt(reader *r, const ath_py_node *call, const ath_table **created)
 {
     const ath_py_node *f = call->call.func;
+    if (is_ddl_if(r, call))
+        return ddl_if_stmt(r, call);
     if (f->kind == ATH_PY_ATTRIBUTE) {
         const ath_py_node *obj = f->attribute.value;
         const char *attr = f->attribute.attr;

@@ -284,7 +284,27 @@ static void render_default(ath_buf *out, const char *sql, bool reflected)
     ath_buf_putc(out, ')');
 }
 
-static void render_column(writer *w, ath_buf *out, const ath_column *c, bool reflected)
+/*
+ * The column SQLAlchemy makes autoincrement on its own ("auto"): the one
+ * integer column of a primary key, without a foreign key. The models reader
+ * marks it TRUE; Alembic writes autoincrement only when a model says it.
+ */
+static bool implied_autoincrement(const ath_table *t, const ath_column *c)
+{
+    if (!t || t->pk.ncolumns != 1 || strcmp(t->pk.columns[0], c->name) != 0)
+        return false;
+    if (c->type.kind != ATH_TYPE_INTEGER && c->type.kind != ATH_TYPE_BIGINT &&
+        c->type.kind != ATH_TYPE_SMALLINT)
+        return false;
+    for (size_t f = 0; f < t->nfks; f++)
+        for (size_t k = 0; k < t->fks[f].ncolumns; k++)
+            if (strcmp(t->fks[f].columns[k], c->name) == 0)
+                return false;
+    return true;
+}
+
+static void render_column(writer *w, ath_buf *out, const ath_column *c, const ath_table *t,
+                          bool reflected)
 {
     ath_buf_puts(out, "sa.Column(");
     py_repr(out, c->name);
@@ -297,7 +317,8 @@ static void render_column(writer *w, ath_buf *out, const ath_column *c, bool ref
     if (reflected && w->dialect == ATH_DIALECT_POSTGRESQL)
         ath_buf_puts(out, c->autoincrement == ATH_AUTOINC_TRUE ? ", autoincrement=True"
                                                                  : ", autoincrement=False");
-    else if (c->autoincrement != ATH_AUTOINC_AUTO)
+    else if (c->autoincrement == ATH_AUTOINC_FALSE ||
+             (c->autoincrement == ATH_AUTOINC_TRUE && !implied_autoincrement(t, c)))
         ath_buf_puts(out, c->autoincrement == ATH_AUTOINC_TRUE ? ", autoincrement=True"
                                                                  : ", autoincrement=False");
     ath_buf_puts(out, c->nullable ? ", nullable=True" : ", nullable=False");
@@ -430,7 +451,7 @@ static int create_table(writer *w, ath_buf *out, const ath_table *t, bool reflec
     ath_buf_putc(out, ',');
     for (size_t i = 0; i < t->ncolumns; i++) {
         ath_buf_puts(out, i ? ",\n" : "\n");
-        render_column(w, out, &t->columns[i], reflected);
+        render_column(w, out, &t->columns[i], t, reflected);
     }
     char **cons = NULL;
     size_t ncons = 0;
@@ -588,6 +609,39 @@ static void enum_call(ath_buf *out, const ath_op *op, const char *verb)
     ath_buf_printf(out, ").%s(op.get_bind(), checkfirst=True)", verb);
 }
 
+/*
+ * ALTER TYPE ... ADD VALUE, run on PostgreSQL only: through sa.DDL's
+ * execute_if, so that the script stays a no-op on SQLite under Alembic as
+ * under Athanor (whose script reader knows this form).
+ */
+static int enum_value_call(ath_buf *out, const ath_op *op)
+{
+    ath_buf sql = ATH_BUF_INIT;
+    ath_buf_puts(&sql, "ALTER TYPE ");
+    if (op->schema) {
+        ath_quote_ident(&sql, ATH_DIALECT_POSTGRESQL, op->schema);
+        ath_buf_putc(&sql, '.');
+    }
+    ath_quote_ident(&sql, ATH_DIALECT_POSTGRESQL, op->u.enum_value.name);
+    ath_buf_puts(&sql, " ADD VALUE IF NOT EXISTS ");
+    ath_quote_literal(&sql, ATH_DIALECT_POSTGRESQL, op->u.enum_value.value);
+    if (op->u.enum_value.before || op->u.enum_value.after) {
+        ath_buf_puts(&sql, op->u.enum_value.before ? " BEFORE " : " AFTER ");
+        ath_quote_literal(&sql, ATH_DIALECT_POSTGRESQL,
+                          op->u.enum_value.before ? op->u.enum_value.before
+                                                  : op->u.enum_value.after);
+    }
+    if (ath_buf_check(&sql)) {
+        ath_buf_free(&sql);
+        return ath_error_oom();
+    }
+    ath_buf_puts(out, "sa.DDL(");
+    py_repr(out, ath_buf_cstr(&sql));
+    ath_buf_puts(out, ").execute_if(dialect='postgresql')(None, op.get_bind())");
+    ath_buf_free(&sql);
+    return 0;
+}
+
 static bool same(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
@@ -648,7 +702,7 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
         if (!op->u.column.def)
             return ath_error(ATH_EINVAL, "add_column %s: no column definition", op->table);
         call_head(out, op, "add_column", true);
-        render_column(w, out, op->u.column.def, reflected);
+        render_column(w, out, op->u.column.def, NULL, reflected);
         schema_opt(out, op);
         ath_buf_putc(out, ')');
         return 0;
@@ -803,7 +857,7 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
         py_repr(out, op->u.execute.sql);
         ath_buf_putc(out, ')');
         return 0;
-    case ATH_OP_ADD_ENUM_VALUE:
+    case ATH_OP_ADD_ENUM_VALUE: return enum_value_call(out, op);
     case ATH_OP_BULK_INSERT: break;
     }
     return ath_error(ATH_EUNSUPPORTED, "the script writer cannot write %s yet",
