@@ -32,7 +32,8 @@ typedef struct ath_script_meta {
  * Appends the script text to `out`. `up` are the ops of upgrade() and `down`
  * those of downgrade(), written in order; consecutive ops flagged batch on
  * the same table share one `with op.batch_alter_table(...)` block, and an
- * empty list is `pass`. As in autogenerate, `up` goes from the database to
+ * empty list is `pass` (between the autogenerate comment markers for an
+ * empty `down` of a non-empty `up`, as autogenerate writes it). As in autogenerate, `up` goes from the database to
  * the models and `down` back: types and server defaults that come from the
  * database (existing_type and existing_server_default in `up`; type_,
  * server_default, added columns and created tables in `down`) are written
