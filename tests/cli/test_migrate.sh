@@ -137,6 +137,31 @@ run upgrade --url "$URL"
 expect_status 0 "upgrade the rename"
 [ "$(sqlite3 "$DB" "SELECT mail FROM user WHERE username = 'ada'")" = ada@example.com ] && pass ||
     fail "the rename lost the data"
+# Flask-Migrate on the folder athanor init made: its env.py works, and
+# athanor_history is not a table for Alembic to drop.
+if /usr/bin/python3 -c 'import flask_migrate' 2>/dev/null; then
+    cat >app.py <<PY
+from flask import Flask
+from flask_migrate import Migrate
+from models import db
+app = Flask(__name__)
+app.config['SQLALCHEMY_DATABASE_URI'] = '$URL'
+db.init_app(app)
+Migrate(app, db)
+PY
+    n=$(scripts)
+    FLASK_APP=app.py /usr/bin/python3 -m flask db migrate -m "flask sees" >"$SCRATCH/flask.out" 2>&1
+    if grep -q "No changes in schema detected." "$SCRATCH/flask.out" && [ "$(scripts)" -eq "$n" ]; then
+        pass
+    else
+        fail "flask db migrate on an athanor-made folder: $(cat "$SCRATCH/flask.out")"
+        rm -f migrations/versions/*_flask_sees.py
+    fi
+    FLASK_APP=app.py /usr/bin/python3 -m flask db current >"$SCRATCH/flask.out" 2>&1
+    grep -q "^aaaa00000002 (head)$" "$SCRATCH/flask.out" && pass ||
+        fail "flask db current on an athanor-made folder: $(cat "$SCRATCH/flask.out")"
+fi
+
 run migrate -m x --url "$URL" --rename user.nope=other
 expect_status 1 "--rename of a missing column"
 run migrate -m x --url "$URL" --rename nodot
