@@ -1381,6 +1381,10 @@ static int assign_stmt(reader *r, const ath_py_node *st)
             return rc;
     } else if (calls(r, v, "alembic.op.get_bind")) {
         return refuse(r, st, "an assignment of op.get_bind()");
+    } else if (v->kind == ATH_PY_CALL && callee(r, v) &&
+               (strncmp(callee(r, v), "sqlalchemy.orm.", 15) == 0 ||
+                strstr(callee(r, v), "Session"))) {
+        return refuse(r, st, "an ORM session");
     } else {
         return refuse(r, st, "an assignment of anything but sa.table(), sa.column(), sa.Enum() "
                              "or op.create_table()");
