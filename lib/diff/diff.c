@@ -190,13 +190,38 @@ static const ath_enum *find_enum(const ath_schema *s, const char *name, size_t *
     return NULL;
 }
 
+/*
+ * SQLite keeps no enum types, so a script written against it creates the
+ * type (a no-op there) for PostgreSQL's sake, unless a column of the models
+ * that the database already has uses it: then the type is there already.
+ */
+static bool enum_in_use(const ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->desired->ntables; i++) {
+        const ath_table *dt = &c->desired->tables[i];
+        const ath_table *at = ath_schema_find_table(c->actual, dt->schema, dt->name);
+        for (size_t j = 0; at && j < dt->ncolumns; j++) {
+            const ath_type *t = &dt->columns[j].type;
+            if (t->kind == ATH_TYPE_ARRAY && t->item)
+                t = t->item;
+            if (t->kind == ATH_TYPE_ENUM && streq(t->name, name) &&
+                ath_table_find_column(at, dt->columns[j].name))
+                return true;
+        }
+    }
+    return false;
+}
+
 /* Emits create_enum for a type the column needs that neither the database
  * has nor an earlier op created. */
 static void need_enum(ctx *c, const ath_type *t)
 {
     if (t->kind == ATH_TYPE_ARRAY && t->item)
         t = t->item;
-    if (!is_native_enum(c, t) || find_enum(c->actual, t->name, NULL))
+    if (t->kind != ATH_TYPE_ENUM || !t->name)
+        return;
+    if (c->d == ATH_DIALECT_POSTGRESQL ? find_enum(c->actual, t->name, NULL) != NULL
+                                       : c->d != ATH_DIALECT_SQLITE || enum_in_use(c, t->name))
         return;
     size_t i;
     const ath_enum *e = find_enum(c->desired, t->name, &i);

@@ -69,6 +69,9 @@ typedef struct writer {
     bool sqlite_import;
     const ath_op *up; /* downgrade's drop_index finds the index upgrade created here */
     size_t nup;
+    const ath_op *body; /* the ops of the function being written, up to the current one */
+    size_t nbody;
+    bool in_create_table;
 } writer;
 
 /* PostgreSQL dialect types SQLAlchemy has under sqlalchemy.dialects.postgresql. */
@@ -303,13 +306,38 @@ static bool implied_autoincrement(const ath_table *t, const ath_column *c)
     return true;
 }
 
+/*
+ * True when an earlier op of the function creates enum type t: op.create_table
+ * must then not create it again (on PostgreSQL its table event would, and
+ * fail), so the column says postgresql.ENUM(..., create_type=False), which
+ * SQLite takes as the plain Enum it is.
+ */
+static bool enum_created_before(const writer *w, const ath_type *t)
+{
+    if (t->kind != ATH_TYPE_ENUM || !t->name)
+        return false;
+    for (size_t i = 0; i < w->nbody; i++)
+        if (w->body[i].kind == ATH_OP_CREATE_ENUM && w->body[i].u.enum_def.name &&
+            strcmp(w->body[i].u.enum_def.name, t->name) == 0)
+            return true;
+    return false;
+}
+
 static void render_column(writer *w, ath_buf *out, const ath_column *c, const ath_table *t,
                           bool reflected)
 {
     ath_buf_puts(out, "sa.Column(");
     py_repr(out, c->name);
     ath_buf_puts(out, ", ");
-    render_type(w, out, &c->type, reflected);
+    if (w->in_create_table && enum_created_before(w, &c->type)) {
+        pg(w, out, "ENUM(");
+        py_list_items(out, c->type.values, c->type.nvalues);
+        ath_buf_puts(out, c->type.nvalues ? ", name=" : "name=");
+        py_repr(out, c->type.name);
+        ath_buf_puts(out, ", create_type=False)");
+    } else {
+        render_type(w, out, &c->type, reflected);
+    }
     if (c->server_default) {
         ath_buf_puts(out, ", server_default=");
         render_default(out, c->server_default, reflected);
@@ -521,9 +549,10 @@ static void alter_column(writer *w, ath_buf *out, const ath_op *op, bool is_down
         ath_buf_printf(out, "%snew_column_name=", ind);
         py_repr(out, a->new_name);
     }
+    /* In a downgrade, an existing value is the models' only where the upgrade changed it. */
     if (a->existing_type) {
         ath_buf_printf(out, "%sexisting_type=", ind);
-        render_type(w, out, a->existing_type, !is_down);
+        render_type(w, out, a->existing_type, !is_down || !a->type);
     }
     if (a->server_default.set) {
         ath_buf_printf(out, "%sserver_default=", ind);
@@ -555,7 +584,7 @@ static void alter_column(writer *w, ath_buf *out, const ath_op *op, bool is_down
     if (!a->server_default.set && a->existing_server_default.set &&
         a->existing_server_default.value) {
         ath_buf_printf(out, "%sexisting_server_default=", ind);
-        render_default(out, a->existing_server_default.value, !is_down);
+        render_default(out, a->existing_server_default.value, true);
     }
     if (op->schema && !op->batch) {
         ath_buf_printf(out, "%sschema=", ind);
@@ -656,7 +685,12 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
     case ATH_OP_CREATE_TABLE:
         if (!op->u.table_def)
             return ath_error(ATH_EINVAL, "create_table %s: no table definition", op->table);
-        return create_table(w, out, op->u.table_def, reflected);
+    {
+        w->in_create_table = true;
+        int rc = create_table(w, out, op->u.table_def, reflected);
+        w->in_create_table = false;
+        return rc;
+    }
     case ATH_OP_DROP_TABLE:
         ath_buf_puts(out, "op.drop_table(");
         py_repr(out, op->table);
@@ -897,6 +931,8 @@ static int render_body(writer *w, ath_buf *out, const ath_op *ops, size_t n, boo
     ath_buf text = ATH_BUF_INIT;
     for (size_t i = 0; i < n;) {
         const ath_op *op = &ops[i];
+        w->body = ops;
+        w->nbody = i;
         if (!op->batch) {
             ath_buf_clear(&text);
             int rc = render_op(w, &text, op, is_down);
@@ -919,6 +955,7 @@ static int render_body(writer *w, ath_buf *out, const ath_op *ops, size_t n, boo
              j++) {
             ath_buf_clear(&text);
             ath_buf_puts(&text, "    ");
+            w->nbody = j;
             int rc = render_op(w, &text, &ops[j], is_down);
             if (rc) {
                 ath_buf_free(&text);
@@ -940,7 +977,7 @@ int ath_script_write(ath_buf *out, const ath_script_meta *meta, const ath_op *up
     if (!meta || !meta->revision || !*meta->revision)
         return ath_error(ATH_EINVAL, "a script needs a revision id");
     /* The imports depend on the bodies, so they are written first. */
-    writer w = {dialect, false, false, up, nup};
+    writer w = {dialect, false, false, up, nup, NULL, 0, false};
     ath_buf body = ATH_BUF_INIT;
     ath_buf_puts(&body, "\n\ndef upgrade():\n");
     int rc = render_body(&w, &body, up, nup, false);

@@ -32,7 +32,7 @@ def downgrade():
     with op.batch_alter_table('post', schema=None) as batch_op:
         batch_op.alter_column('headline',
                new_column_name='title',
-               existing_type=sa.String(length=300),
+               existing_type=sa.VARCHAR(length=300),
                existing_nullable=False)
 
     # ### end Alembic commands ###

@@ -1,0 +1,13 @@
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class User(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    username = db.Column(db.String(64), nullable=False)
+
+
+class Run(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    mood = db.Column(db.Enum('sad', 'ok', 'happy', name='run_mood'), nullable=False)
