@@ -35,4 +35,9 @@ void put_indicators(ath_buf *out, const ath_revision *rev, bool tree);
 /* " (label, ...)" when the revision has branch labels. */
 void put_labels(ath_buf *out, const ath_revision *rev);
 
+/* (list_cmds.c) Alembic's log_entry: a revision's verbose form, "Rev: ..." to its docstring. */
+void put_log_entry(ath_buf *out, ath_arena *arena, const ath_revision *rev);
+/* (list_cmds.c) os.path.abspath of `path`, in `arena`; `path` itself when that fails. */
+const char *abs_path(ath_arena *arena, const char *path);
+
 #endif

@@ -112,10 +112,16 @@ typedef struct ath_literal {
     const char *text;
 } ath_literal;
 
+enum { ATH_OP_AUTOCOMMIT = 1 << 0, ATH_OP_CONCURRENTLY = 1 << 1 };
+
 typedef struct ath_op {
     ath_op_kind kind;
     ath_op_pos pos;
     bool batch;         /* written inside batch_alter_table (SQLite recreates the table) */
+    /* ATH_OP_AUTOCOMMIT: written inside op.get_context().autocommit_block(), run
+     * outside the migration's transaction on PostgreSQL; ATH_OP_CONCURRENTLY:
+     * postgresql_concurrently=True on create_index / drop_index (implies it). */
+    unsigned run_flags;
     const char *schema; /* table-level ops and enum ops; NULL: the default schema */
     const char *table;  /* the table the op works on; NULL for enum ops and execute */
     union {
@@ -137,6 +143,10 @@ typedef struct ath_op {
         struct {
             const char *name;
             const ath_column *def;
+            /* add_column: the server default is a plain string, not SQL
+             * (sa.text(), a function): Alembic's batch mode on SQLite then
+             * adds the column with ALTER TABLE instead of rebuilding. */
+            bool default_is_string;
         } column;
         ath_op_alter_column alter;
         /* create_index: def required; drop_index: name, def NULL when not

@@ -130,18 +130,26 @@ typedef struct run {
     bool have_version_table;
     bool have_history_table;
     const char *username, *hostname;
+    /* The step's statements run outside its transaction so far (PostgreSQL's
+     * autocommit_block), and whether one is running now. */
+    size_t outside;
+    const ath_op *first_outside;
+    bool outside_now;
+    bool outside_block, outside_concurrently; /* why: the block, or the index option alone */
 } run;
 
+/* As SQLAlchemy's CreateTable prints it for Alembic: SQLite keeps this text in sqlite_master. */
 static const char version_table_sql[] =
-    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))";
+    "CREATE TABLE alembic_version (\n"
+    "\tversion_num VARCHAR(32) NOT NULL, \n"
+    "\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n"
+    ")";
 
 static const char history_table_sql[] =
     "CREATE TABLE athanor_history (revision VARCHAR(32) NOT NULL, "
     "direction VARCHAR(9) NOT NULL, checksum VARCHAR(40) NOT NULL, "
     "started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, "
     "username VARCHAR(255), hostname VARCHAR(255))";
-
 
 /*
  * Reads the body the step runs. Each script is its own resolver project:
@@ -185,12 +193,10 @@ static int read_heads(run *r)
     return ath_runner_current(&r->heads, &r->nheads, r->arena, r->be);
 }
 
-/* Runs every statement of `list` from index `from`; *rebuilt tells whether one rebuilt a table. */
-static int exec_list(run *r, const ath_stmts *list, size_t from, bool *rebuilt)
+/* Runs every statement of `list` from index `from`. */
+static int exec_list(run *r, const ath_stmts *list, size_t from)
 {
     for (size_t i = from; i < list->count; i++) {
-        if (list->items[i].flags & ATH_STMT_REBUILD)
-            *rebuilt = true;
         int rc = ath_backend_exec(r->be, list->items[i].sql);
         if (rc)
             return rc;
@@ -201,6 +207,123 @@ static int exec_list(run *r, const ath_stmts *list, size_t from, bool *rebuilt)
 static bool same_name(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static bool has_rebuild(const ath_stmts *list, size_t from)
+{
+    for (size_t i = from; i < list->count; i++)
+        if (list->items[i].flags & ATH_STMT_REBUILD)
+            return true;
+    return false;
+}
+
+/*
+ * A SQLite rebuild of `op`'s table, keeping what Alembic's batch mode loses:
+ * the table's triggers go with its DROP TABLE, so they are read first and
+ * created again after; and views or other tables' triggers naming the table
+ * make SQLite refuse the RENAME of the copy ("error in view v: no such table")
+ * unless legacy_alter_table is on, which leaves them naming it as before.
+ * The trigger texts are the database's own, run again unchanged.
+ */
+static int exec_rebuild(run *r, const ath_op *op, const ath_stmts *list, size_t from)
+{
+    ath_buf sql = ATH_BUF_INIT;
+    ath_buf_puts(&sql, "SELECT name, sql FROM ");
+    if (op->schema) {
+        ath_quote_ident(&sql, r->dialect, op->schema);
+        ath_buf_putc(&sql, '.');
+    }
+    ath_buf_puts(&sql, "sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 ORDER BY rowid");
+    int rc = ath_buf_check(&sql);
+    ath_rows triggers = {0, 0, NULL, NULL};
+    const char *table = op->table ? op->table : "";
+    if (!rc)
+        rc = ath_backend_query(&triggers, r->arena, r->be, ath_buf_cstr(&sql), &table, 1);
+    ath_buf_free(&sql);
+    ath_rows legacy;
+    if (!rc)
+        rc = ath_backend_query(&legacy, r->arena, r->be, "PRAGMA legacy_alter_table", NULL, 0);
+    if (rc)
+        return rc;
+    bool was_legacy = legacy.nrows == 1 && legacy.values[0] && strcmp(legacy.values[0], "1") == 0;
+    rc = was_legacy ? 0 : ath_backend_exec(r->be, "PRAGMA legacy_alter_table=ON");
+    if (!rc)
+        rc = exec_list(r, list, from);
+    if (!was_legacy) {
+        char *why = rc ? ath_arena_strdup(r->arena, ath_error_last()) : NULL;
+        int lrc = ath_backend_exec(r->be, "PRAGMA legacy_alter_table=OFF");
+        if (rc && why)
+            ath_error(rc, "%s", why);
+        else if (!rc)
+            rc = lrc;
+    }
+    for (size_t i = 0; !rc && i < triggers.nrows; i++) {
+        const char *name = triggers.values[i * triggers.ncols];
+        const char *text = triggers.values[i * triggers.ncols + 1];
+        if (!text)
+            continue;
+        rc = ath_backend_exec(r->be, text);
+        if (rc)
+            return ath_error(rc,
+                             "trigger %s on %s could not be created again after the table's "
+                             "rebuild: %s",
+                             name ? name : "?", table, ath_error_last());
+        if (ath_diags_add(r->diags, ATH_DIAG_NOTE, op->pos.path, op->pos.line, op->pos.col,
+                          "trigger %s on %s created again after the table's rebuild",
+                          name ? name : "?", table))
+            return ath_error_oom();
+    }
+    return rc;
+}
+
+/*
+ * CREATE / DROP INDEX CONCURRENTLY for postgresql_concurrently=True: the
+ * keyword goes after INDEX in the renderer's own statement.
+ */
+static int add_concurrently(run *r, ath_stmts *list, size_t from)
+{
+    static const char *const heads[] = {"CREATE INDEX ", "CREATE UNIQUE INDEX ", "DROP INDEX "};
+    for (size_t i = from; i < list->count; i++) {
+        const char *sql = list->items[i].sql;
+        for (size_t h = 0; h < sizeof(heads) / sizeof(*heads); h++) {
+            size_t n = strlen(heads[h]);
+            if (strncmp(sql, heads[h], n) != 0)
+                continue;
+            char *c = ath_arena_printf(r->arena, "%sCONCURRENTLY %s", heads[h], sql + n);
+            if (!c)
+                return ath_error_oom();
+            list->items[i].sql = c;
+            break;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Alembic's autocommit_block on PostgreSQL: the migration's transaction so
+ * far is committed, the statements run one by one outside any, and a new
+ * transaction begins for what follows.
+ */
+static int exec_outside(run *r, const ath_op *op, const ath_stmts *list, size_t from)
+{
+    int rc = ath_backend_commit(r->be);
+    if (rc)
+        return rc;
+    r->outside_now = true;
+    if (!r->first_outside)
+        r->first_outside = op;
+    if (op->run_flags & ATH_OP_AUTOCOMMIT)
+        r->outside_block = true;
+    else
+        r->outside_concurrently = true;
+    rc = exec_list(r, list, from);
+    r->outside += list->count - from;
+    if (rc)
+        return rc;
+    rc = ath_backend_begin(r->be);
+    if (!rc)
+        r->outside_now = false;
+    return rc;
 }
 
 /*
@@ -217,14 +340,26 @@ static int run_ops(run *r, const prepared *p, bool *rebuilt)
         size_t n = 1;
         if (op->batch)
             while (i + n < p->nops && p->ops[i + n].batch &&
+                   p->ops[i + n].run_flags == op->run_flags &&
                    same_name(p->ops[i + n].table, op->table) &&
                    same_name(p->ops[i + n].schema, op->schema))
                 n++;
         size_t from = list.count;
         int rc = op->batch ? ath_render_batch(&list, op, n, r->schema, r->dialect)
                            : ath_render_op(&list, op, r->schema, r->dialect);
-        if (!rc)
-            rc = exec_list(r, &list, from, rebuilt);
+        bool pg = r->dialect == ATH_DIALECT_POSTGRESQL;
+        if (!rc && pg && (op->run_flags & ATH_OP_CONCURRENTLY))
+            rc = add_concurrently(r, &list, from);
+        if (rc)
+            return rc;
+        if (pg && (op->run_flags & (ATH_OP_AUTOCOMMIT | ATH_OP_CONCURRENTLY))) {
+            rc = exec_outside(r, op, &list, from);
+        } else if (!pg && has_rebuild(&list, from)) {
+            *rebuilt = true;
+            rc = exec_rebuild(r, op, &list, from);
+        } else {
+            rc = exec_list(r, &list, from);
+        }
         if (rc)
             return rc;
         if (op->kind == ATH_OP_EXECUTE) {
@@ -359,9 +494,27 @@ static int run_step(run *r, const prepared *p)
     rc = ath_backend_begin(r->be);
     if (rc)
         return rc;
+    r->outside = 0;
+    r->first_outside = NULL;
+    r->outside_now = false;
+    r->outside_block = r->outside_concurrently = false;
     rc = step_body(r, p, &change);
     if (!rc)
         rc = ath_backend_commit(r->be);
+    const ath_revision *rev = p->step.revision;
+    if (r->outside) {
+        const ath_op *o = r->first_outside;
+        if (ath_diags_add(r->diags, ATH_DIAG_NOTE, o->pos.path, o->pos.line, o->pos.col,
+                          "revision %s: %zu statement%s run outside a transaction (%s); what the "
+                          "migration ran before %s was committed first",
+                          rev->id, r->outside, r->outside == 1 ? "" : "s",
+                          !r->outside_concurrently ? "autocommit_block"
+                          : !r->outside_block      ? "postgresql_concurrently"
+                                                   : "autocommit_block, postgresql_concurrently",
+                          r->outside == 1 ? "it" : "them") &&
+            !rc)
+            rc = ath_error_oom();
+    }
     if (!rc) {
         r->heads = change.heads;
         r->nheads = change.nheads;
@@ -369,8 +522,14 @@ static int run_step(run *r, const prepared *p)
         return 0;
     }
     const char *why = ath_arena_strdup(r->arena, ath_error_last());
-    ath_backend_rollback(r->be);
-    const ath_revision *rev = p->step.revision;
+    if (!r->outside_now)
+        ath_backend_rollback(r->be);
+    if (r->first_outside)
+        return ath_error(rc,
+                         "%s %s (%s) failed: %s; what ran outside its transaction and before "
+                         "stays, the rest was rolled back",
+                         p->step.upgrade ? "upgrade to" : "downgrade of", rev->id,
+                         rev->path ? rev->path : "no file", why ? why : "out of memory");
     return ath_error(rc, "%s %s (%s) failed and was rolled back: %s",
                      p->step.upgrade ? "upgrade to" : "downgrade of", rev->id,
                      rev->path ? rev->path : "no file", why ? why : "out of memory");
@@ -452,6 +611,60 @@ static int sqlite_foreign_keys(ath_backend *be, ath_arena *arena, bool *was_on)
     return *was_on ? ath_backend_exec(be, "PRAGMA foreign_keys=OFF") : 0;
 }
 
+/*
+ * The key of the backend's migration lock (lib/backend/postgres.c: "athanor"
+ * in ASCII read as one integer); tests/integration/test_postgres_backend.c
+ * pins it too.
+ */
+#define PG_LOCK_KEY "27431064400981874"
+
+/*
+ * Takes the migration lock on PostgreSQL without ever waiting inside a
+ * statement. CREATE INDEX CONCURRENTLY (autocommit_block) waits for every
+ * transaction whose snapshot is older than its own, in every session; a
+ * session blocked in pg_advisory_lock() is one, and it waits for the lock
+ * the index builder holds: PostgreSQL reports a deadlock and one of them
+ * fails. So the lock is tried (pg_try_advisory_lock returns at once) until it
+ * is had; then ath_backend_lock takes it again, at once, since advisory locks
+ * stack in a session, and the extra hold is let go.
+ */
+static int pg_lock_by_trying(ath_backend *be, ath_arena *arena)
+{
+    long wait_ms = 5;
+    for (;;) {
+        /* A wait may be long: each try's result goes with its own arena. */
+        ath_arena *tries = ath_arena_new();
+        if (!tries)
+            return ath_error_oom();
+        ath_rows rows;
+        int rc = ath_backend_query(&rows, tries, be, "SELECT pg_try_advisory_lock(" PG_LOCK_KEY ")",
+                                   NULL, 0);
+        bool had = !rc && rows.nrows == 1 && rows.values[0] && strcmp(rows.values[0], "t") == 0;
+        ath_arena_free(tries);
+        if (rc)
+            return rc;
+        if (had)
+            break;
+        struct timespec ts = {0, wait_ms * 1000000L};
+        nanosleep(&ts, NULL);
+        if (wait_ms < 200)
+            wait_ms *= 2;
+    }
+    int rc = ath_backend_lock(be);
+    char *why = rc ? ath_arena_strdup(arena, ath_error_last()) : NULL;
+    ath_rows rows;
+    int urc =
+        ath_backend_query(&rows, arena, be, "SELECT pg_advisory_unlock(" PG_LOCK_KEY ")", NULL, 0);
+    if (rc && why)
+        return ath_error(rc, "%s", why);
+    if (!rc && urc) {
+        why = ath_arena_strdup(arena, ath_error_last());
+        ath_backend_unlock(be);
+        return ath_error(urc, "%s", why ? why : "out of memory");
+    }
+    return rc;
+}
+
 static int run_migrations(ath_backend *be, const char *versions_dir, const char *target,
                           bool upgrade, const ath_runner_options *opt)
 {
@@ -477,7 +690,8 @@ static int run_migrations(ath_backend *be, const char *versions_dir, const char 
         rc = sqlite_foreign_keys(be, arena, &fk_on);
     bool locked = false;
     if (!rc) {
-        rc = ath_backend_lock(be);
+        rc = r.dialect == ATH_DIALECT_POSTGRESQL ? pg_lock_by_trying(be, arena)
+                                                 : ath_backend_lock(be);
         locked = rc == 0;
     }
     if (!rc)

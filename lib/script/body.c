@@ -29,6 +29,8 @@ typedef struct reader {
     bool oom;
     /* inside `with op.batch_alter_table(...) as <batch_name>:` */
     const char *batch_name, *batch_table, *batch_schema;
+    /* inside `with op.get_context().autocommit_block():` */
+    bool autocommit;
 } reader;
 
 static int err(reader *r, const ath_py_node *at, const char *fmt, ...) ATH_PRINTF(3, 4);
@@ -304,6 +306,7 @@ static int opt_str(reader *r, const ath_py_node *e, const char *what, const char
 
 typedef struct colextra {
     bool primary_key, unique, index, nullable_given;
+    bool default_is_string; /* server_default is a plain string, not sa.text() or a function */
     const ath_py_node *fk; /* sa.ForeignKey(...) */
 } colextra;
 
@@ -391,6 +394,7 @@ static int read_column(reader *r, const ath_py_node *call, const char *what, ath
     col->nullable = b.set ? b.value : !x->primary_key;
     if (a.v[3] && !is_none(a.v[3]) && (rc = render_default(r, a.v[3], cw, &col->server_default)))
         return rc;
+    x->default_is_string = a.v[3] && ath_py_str_value(a.v[3]);
     col->autoincrement = ATH_AUTOINC_AUTO;
     if (a.v[5] && !ath_py_str_value(a.v[5])) {
         if ((rc = bool_value(r, a.v[5], cw, "autoincrement", &b)))
@@ -615,6 +619,19 @@ static int read_table(reader *r, const ath_py_node *call, const char *what, cons
         if (!given[c - t->columns])
             c->nullable = false;
     }
+    /* SQLAlchemy's "auto": the one integer column of the primary key, without
+     * a foreign key or a server default, autoincrements (SERIAL on PostgreSQL). */
+    ath_column *pk = t->pk.ncolumns == 1 ? ath_table_find_column(t, t->pk.columns[0]) : NULL;
+    if (pk && pk->autoincrement == ATH_AUTOINC_AUTO && !pk->server_default &&
+        (pk->type.kind == ATH_TYPE_INTEGER || pk->type.kind == ATH_TYPE_BIGINT ||
+         pk->type.kind == ATH_TYPE_SMALLINT)) {
+        bool has_fk = false;
+        for (size_t f = 0; f < t->nfks; f++)
+            for (size_t k = 0; k < t->fks[f].ncolumns; k++)
+                has_fk = has_fk || strcmp(t->fks[f].columns[k], pk->name) == 0;
+        if (!has_fk)
+            pk->autoincrement = ATH_AUTOINC_TRUE;
+    }
     *out = t;
     return 0;
 }
@@ -803,10 +820,14 @@ static const opspec opspecs[] = {
      12},
     {"create_index", ATH_OP_CREATE_INDEX,
      P("index_name", "table_name", "columns", "schema", "unique", "postgresql_where",
-       "sqlite_where"),
-     5, P("index_name", "columns", "unique", "postgresql_where", "sqlite_where"), 2},
-    {"drop_index", ATH_OP_DROP_INDEX, P("index_name", "table_name", "schema"), 3,
-     P("index_name"), 1},
+       "sqlite_where", "postgresql_concurrently"),
+     5,
+     P("index_name", "columns", "unique", "postgresql_where", "sqlite_where",
+       "postgresql_concurrently"),
+     2},
+    {"drop_index", ATH_OP_DROP_INDEX,
+     P("index_name", "table_name", "schema", "postgresql_concurrently"), 3,
+     P("index_name", "postgresql_concurrently"), 1},
     {"create_unique_constraint", ATH_OP_CREATE_UNIQUE_CONSTRAINT,
      P("constraint_name", "table_name", "columns", "schema"), 4,
      P("constraint_name", "columns"), 2},
@@ -953,7 +974,20 @@ static int push_op(reader *r, const ath_op *op)
     if (!slot_)
         return oom(r);
     *slot_ = *op;
+    if (r->autocommit)
+        slot_->run_flags |= ATH_OP_AUTOCOMMIT;
     return 0;
+}
+
+/* postgresql_concurrently=True: CREATE / DROP INDEX CONCURRENTLY, outside a transaction. */
+static int concurrently(call_ctx *c, ath_op *op)
+{
+    ath_opt_bool v;
+    int rc =
+        bool_value(c->r, A(c, "postgresql_concurrently"), c->what, "postgresql_concurrently", &v);
+    if (!rc && v.set && v.value && c->r->dialect == ATH_DIALECT_POSTGRESQL)
+        op->run_flags |= ATH_OP_CONCURRENTLY;
+    return rc;
 }
 
 static int run_op(reader *r, const opspec *spec, const ath_py_node *call, bool batch,
@@ -1017,6 +1051,7 @@ static int run_op(reader *r, const opspec *spec, const ath_py_node *call, bool b
                        c.what);
         op.u.column.name = col->name;
         op.u.column.def = col;
+        op.u.column.default_is_string = x.default_is_string;
         break;
     }
     case ATH_OP_DROP_COLUMN:
@@ -1080,7 +1115,8 @@ static int run_op(reader *r, const opspec *spec, const ath_py_node *call, bool b
         if ((rc = req(&c, "index_name")) || (rc = S(&c, "index_name", false, &ix->name)) ||
             (rc = table_and_schema(&c, &op, "table_name", true)) || (rc = req(&c, "columns")) ||
             (rc = column_list_or_exprs(&c, A(&c, "columns"), ix)) ||
-            (rc = bool_value(r, A(&c, "unique"), c.what, "unique", &u)))
+            (rc = bool_value(r, A(&c, "unique"), c.what, "unique", &u)) ||
+            (rc = concurrently(&c, &op)))
             return rc;
         ix->unique = u.set && u.value;
         const char *wk = r->dialect == ATH_DIALECT_POSTGRESQL ? "postgresql_where" : "sqlite_where";
@@ -1093,7 +1129,7 @@ static int run_op(reader *r, const opspec *spec, const ath_py_node *call, bool b
     }
     case ATH_OP_DROP_INDEX:
         if ((rc = req(&c, "index_name")) || (rc = S(&c, "index_name", false, &op.u.index.name)) ||
-            (rc = table_and_schema(&c, &op, "table_name", false)))
+            (rc = table_and_schema(&c, &op, "table_name", false)) || (rc = concurrently(&c, &op)))
             return rc;
         break;
     case ATH_OP_CREATE_UNIQUE_CONSTRAINT:
@@ -1394,8 +1430,44 @@ static int assign_stmt(reader *r, const ath_py_node *st)
     return 0;
 }
 
+/* op.get_context().autocommit_block() */
+static bool is_autocommit_block(reader *r, const ath_py_node *ctx)
+{
+    if (!ctx || ctx->kind != ATH_PY_CALL || ctx->call.args.count || ctx->call.keywords.count)
+        return false;
+    const ath_py_node *f = ctx->call.func;
+    if (f->kind != ATH_PY_ATTRIBUTE || strcmp(f->attribute.attr, "autocommit_block") != 0)
+        return false;
+    const ath_py_node *get = f->attribute.value;
+    return calls(r, get, "alembic.op.get_context") && !get->call.args.count &&
+           !get->call.keywords.count;
+}
+
+/*
+ * The ops inside run outside the migration's transaction (the runner commits
+ * what came before and begins anew after), as Alembic's autocommit_block.
+ */
+static int autocommit_stmt(reader *r, const ath_py_node *st, const ath_py_node *item)
+{
+    if (r->autocommit)
+        return err(r, st, "op.get_context().autocommit_block() inside another is not supported");
+    if (r->batch_name)
+        return err(r, st,
+                   "op.get_context().autocommit_block() inside batch_alter_table is not "
+                   "supported: put the batch block inside it");
+    if (item->with_item.target)
+        return err(r, st, "op.get_context().autocommit_block(): write it without `as`");
+    r->autocommit = true;
+    int rc = body(r, &st->with.body);
+    r->autocommit = false;
+    return rc;
+}
+
 static int with_stmt(reader *r, const ath_py_node *st)
 {
+    const ath_py_node *item0 = st->with.items.count == 1 ? st->with.items.items[0] : NULL;
+    if (item0 && !st->with.is_async && is_autocommit_block(r, item0->with_item.context))
+        return autocommit_stmt(r, st, item0);
     if (r->batch_name)
         return refuse(r, st, "a with statement inside batch_alter_table");
     const ath_py_node *item = st->with.items.count == 1 ? st->with.items.items[0] : NULL;
@@ -1690,8 +1762,10 @@ void ath_ops_dump(ath_buf *b, const ath_op *ops, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const ath_op *op = &ops[i];
-        ath_buf_printf(b, "%d:%d %s%s", op->pos.line, op->pos.col, op->batch ? "batch " : "",
-                       ath_op_kind_name(op->kind));
+        ath_buf_printf(b, "%d:%d %s%s%s%s", op->pos.line, op->pos.col,
+                       op->run_flags & ATH_OP_AUTOCOMMIT ? "autocommit " : "",
+                       op->run_flags & ATH_OP_CONCURRENTLY ? "concurrently " : "",
+                       op->batch ? "batch " : "", ath_op_kind_name(op->kind));
         if (op->schema)
             ath_buf_printf(b, " schema=%s", op->schema);
         if (op->table)

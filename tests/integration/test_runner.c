@@ -329,6 +329,237 @@ static void test_postgres_refused_script_changes_nothing(void **state)
     free(url);
 }
 
+/* ---- autocommit_block and postgresql_concurrently ---- */
+
+static const char script_items[] =
+    "\"\"\"items\n\"\"\"\n" HEADER
+    "revision = 'i1'\ndown_revision = None\nbranch_labels = None\ndepends_on = None\n\n"
+    "def upgrade():\n"
+    "    op.create_table('item',\n"
+    "        sa.Column('id', sa.Integer(), nullable=False),\n"
+    "        sa.Column('name', sa.String(length=64), nullable=True),\n"
+    "        sa.PrimaryKeyConstraint('id'))\n\n"
+    "def downgrade():\n"
+    "    op.drop_table('item')\n";
+
+/* %s: the SQL of the block's second statement; %s: one more line after the block. */
+static const char script_concurrently[] =
+    "\"\"\"indexes built concurrently\n\"\"\"\n" HEADER
+    "revision = 'i2'\ndown_revision = 'i1'\nbranch_labels = None\ndepends_on = None\n\n"
+    "def upgrade():\n"
+    "    op.execute(\"INSERT INTO item (id, name) VALUES (1, 'one')\")\n"
+    "    with op.get_context().autocommit_block():\n"
+    "        op.create_index('ix_item_name', 'item', ['name'], postgresql_concurrently=True)\n"
+    "        op.execute('%s')\n"
+    "    op.add_column('item', sa.Column('price', sa.Integer(), nullable=True))\n"
+    "    %s\n\n"
+    "def downgrade():\n"
+    "    op.drop_column('item', 'price')\n"
+    "    with op.get_context().autocommit_block():\n"
+    "        op.drop_index('ix_item_name', table_name='item', postgresql_concurrently=True)\n"
+    "        op.execute('DROP INDEX ix_item_both')\n"
+    "    op.execute('DELETE FROM item')\n";
+
+static char *concurrently_versions(const char *tag, const char *block_sql, const char *after)
+{
+    char *db = ts_sqlite_path(tag);
+    char *slash = strrchr(db, '/');
+    assert_non_null(slash);
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%.*s/versions", (int)(slash - db), db);
+    free(db);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    char text[4096];
+    write_file(dir, "i1_items.py", script_items);
+    snprintf(text, sizeof(text), script_concurrently, block_sql, after);
+    write_file(dir, "i2_concurrently.py", text);
+    return strdup(dir);
+}
+
+static char *indexes_of_item(ath_backend *be)
+{
+    return scalar(be, ath_backend_dialect(be) == ATH_DIALECT_POSTGRESQL
+                          ? "SELECT coalesce(string_agg(indexname, ',' ORDER BY indexname), '') "
+                            "FROM pg_indexes WHERE tablename = 'item'"
+                          : "SELECT coalesce(group_concat(name, ','), '') FROM (SELECT name FROM "
+                            "sqlite_master WHERE type = 'index' AND tbl_name = 'item' "
+                            "ORDER BY name)");
+}
+
+static void expect_text(char *got, const char *want)
+{
+    assert_string_equal(got, want);
+    free(got);
+}
+
+/* The notes of `diags` that contain `text`. */
+static size_t notes_with(const ath_diags *diags, const char *text)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < diags->count; i++)
+        if (diags->items[i].level == ATH_DIAG_NOTE && strstr(diags->items[i].message, text))
+            n++;
+    return n;
+}
+
+/*
+ * CREATE INDEX CONCURRENTLY inside autocommit_block runs (PostgreSQL refuses
+ * it inside a transaction block), with a note saying it ran outside one; the
+ * rest of the migration is still one transaction after it. On SQLite the
+ * block's ops simply run.
+ */
+static void autocommit_block_runs(const char *url, const char *tag)
+{
+    bool pg = strncmp(url, "postgresql", 10) == 0;
+    char *dir =
+        concurrently_versions(tag,
+                              pg ? "CREATE INDEX CONCURRENTLY ix_item_both ON item (id, name)"
+                                 : "CREATE INDEX ix_item_both ON item (id, name)",
+                              pg ? "op.create_index('ix_item_price', 'item', ['price'], "
+                                   "postgresql_concurrently=True)"
+                                 : "pass");
+    ath_backend *be = ts_open(url);
+    ath_arena *a = ath_arena_new();
+    ath_diags diags;
+    ath_diags_init(&diags, a);
+    size_t applied = 0;
+    ath_runner_options opt = {&diags, NULL, NULL, &applied};
+    if (ath_runner_upgrade(be, dir, NULL, &opt) != 0)
+        fail_msg("upgrade: %s", ath_error_last());
+    assert_int_equal(applied, 2);
+    expect_text(current(be), "i2");
+    expect_text(indexes_of_item(be), pg ? "item_pkey,ix_item_both,ix_item_name,ix_item_price"
+                                        : "ix_item_both,ix_item_name");
+    expect_text(scalar(be, "SELECT count(*) FROM item"), "1");
+    expect_text(scalar(be, "SELECT count(*) FROM athanor_history"), "2");
+    /* Said once, for i2, with the count of statements. */
+    assert_int_equal(notes_with(&diags, "run outside a transaction"), pg ? 1 : 0);
+    assert_int_equal(notes_with(&diags, "revision i2: 3 statements run outside a transaction "
+                                        "(autocommit_block, postgresql_concurrently)"),
+                     pg ? 1 : 0);
+    if (ath_runner_downgrade(be, dir, "i1", &opt) != 0)
+        fail_msg("downgrade: %s", ath_error_last());
+    expect_text(current(be), "i1");
+    expect_text(indexes_of_item(be), pg ? "item_pkey" : "");
+    expect_text(scalar(be, "SELECT count(*) FROM item"), "0");
+    assert_int_equal(notes_with(&diags, "revision i2: 2 statements run outside a transaction "
+                                        "(autocommit_block)"),
+                     pg ? 1 : 0);
+    assert_int_equal(notes_with(&diags, "run outside a transaction"), pg ? 2 : 0);
+    ath_arena_free(a);
+    ath_backend_close(be);
+    free(dir);
+}
+
+static void test_sqlite_autocommit_block_runs_its_ops(void **state)
+{
+    (void)state;
+    char *db = ts_sqlite_path("runner_autocommit_db");
+    char *url = ts_sqlite_url(db);
+    autocommit_block_runs(url, "runner_autocommit");
+    free(url);
+    free(db);
+}
+
+static void test_postgres_create_index_concurrently_in_autocommit_block(void **state)
+{
+    (void)state;
+    char *url = ts_pg_fresh_db("runner_autocommit");
+    if (!url)
+        skip();
+    autocommit_block_runs(url, "runner_pg_autocommit");
+    free(url);
+}
+
+/* Outside the block, PostgreSQL refuses CONCURRENTLY: the migration is rolled back whole. */
+static void test_postgres_concurrently_outside_the_block_is_refused(void **state)
+{
+    (void)state;
+    char *url = ts_pg_fresh_db("runner_concurrently_refused");
+    if (!url)
+        skip();
+    char *dir = concurrently_versions("runner_pg_concurrently_refused", "SELECT 1",
+                                      "op.execute('CREATE INDEX CONCURRENTLY ix_late ON item "
+                                      "(name)')");
+    ath_backend *be = ts_open(url);
+    size_t applied = 0;
+    ath_runner_options opt = {NULL, NULL, NULL, &applied};
+    assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EBACKEND);
+    const char *msg = ath_error_last();
+    if (!strstr(msg, "cannot run inside a transaction block") || !strstr(msg, "upgrade to i2 (") ||
+        !strstr(msg, "what ran outside its transaction and before stays, the rest was rolled back"))
+        fail_msg("unexpected message: %s", msg);
+    assert_int_equal(applied, 1);
+    expect_text(current(be), "i1");
+    /* The insert and the index committed before the block stay; price went with the rest. */
+    expect_text(indexes_of_item(be), "item_pkey,ix_item_name");
+    expect_text(scalar(be, "SELECT count(*) FROM item"), "1");
+    expect_text(scalar(be, "SELECT count(*) FROM information_schema.columns WHERE "
+                           "table_name = 'item' AND column_name = 'price'"),
+                "0");
+    expect_text(scalar(be, "SELECT count(*) FROM athanor_history"), "1");
+    ath_backend_close(be);
+    free(dir);
+    free(url);
+}
+
+/* What the block cannot hold is refused up front, each with its position. */
+static void test_sqlite_autocommit_block_misuse_is_refused(void **state)
+{
+    (void)state;
+    char *db = ts_sqlite_path("runner_autocommit_refused_db");
+    char *url = ts_sqlite_url(db);
+    char *slash = strrchr(db, '/');
+    char dir[1024];
+    snprintf(dir, sizeof(dir), "%.*s/versions", (int)(slash - db), db);
+    assert_int_equal(mkdir(dir, 0700), 0);
+    write_file(dir, "m1_misuse.py",
+               "\"\"\"misuse\n\"\"\"\n" HEADER "revision = 'm1'\ndown_revision = None\n\n"
+               "def upgrade():\n"
+               "    with op.get_context().autocommit_block() as ctx:\n"
+               "        op.execute('SELECT 1')\n"
+               "    with op.get_context().autocommit_block():\n"
+               "        with op.get_context().autocommit_block():\n"
+               "            op.execute('SELECT 2')\n"
+               "    with op.batch_alter_table('t') as batch_op:\n"
+               "        with op.get_context().autocommit_block():\n"
+               "            batch_op.drop_column('x')\n\n"
+               "def downgrade():\n"
+               "    pass\n");
+    ath_backend *be = ts_open(url);
+    ath_arena *a = ath_arena_new();
+    ath_diags diags;
+    ath_diags_init(&diags, a);
+    ath_runner_options opt = {&diags, NULL, NULL, NULL};
+    assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EPARSE);
+    assert_int_equal(diags.errors, 3);
+    static const struct {
+        int line;
+        const char *text;
+    } want[] = {
+        {10, "autocommit_block(): write it without `as`"},
+        {13, "autocommit_block() inside another is not supported"},
+        {16, "autocommit_block() inside batch_alter_table is not supported"},
+    };
+    for (size_t w = 0; w < sizeof(want) / sizeof(*want); w++) {
+        bool found = false;
+        for (size_t i = 0; i < diags.count; i++)
+            found = found || (diags.items[i].level == ATH_DIAG_ERROR &&
+                              diags.items[i].line == want[w].line &&
+                              strstr(diags.items[i].message, want[w].text));
+        if (!found) {
+            for (size_t i = 0; i < diags.count; i++)
+                print_error("%d: %s\n", diags.items[i].line, diags.items[i].message);
+            fail_msg("no error at line %d with '%s'", want[w].line, want[w].text);
+        }
+    }
+    expect(be, "", "");
+    ath_arena_free(a);
+    ath_backend_close(be);
+    free(url);
+    free(db);
+}
+
 /* git hash-object of "", "hello\n" and 200 x's (more than one block). */
 static void test_blob_id_is_gits(void **state)
 {
@@ -354,6 +585,10 @@ int main(void)
         cmocka_unit_test(test_postgres_upgrade_and_downgrade_step_by_step),
         cmocka_unit_test(test_postgres_failing_statement_rolls_back_its_migration),
         cmocka_unit_test(test_postgres_refused_script_changes_nothing),
+        cmocka_unit_test(test_sqlite_autocommit_block_runs_its_ops),
+        cmocka_unit_test(test_sqlite_autocommit_block_misuse_is_refused),
+        cmocka_unit_test(test_postgres_create_index_concurrently_in_autocommit_block),
+        cmocka_unit_test(test_postgres_concurrently_outside_the_block_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
