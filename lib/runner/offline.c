@@ -9,19 +9,10 @@
 
 #include "athanor/ops.h"
 #include "backend/render.h"
-#include "models/resolve.h"
-#include "py/parser.h"
-#include "script/body.h"
+#include "runner/internal.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* What SQLAlchemy's CreateTable prints for Alembic's version table, before offline formatting. */
-static const char version_table_sql[] =
-    "CREATE TABLE alembic_version (\n"
-    "\tversion_num VARCHAR(32) NOT NULL, \n"
-    "\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n"
-    ")";
 
 /* One migration, with the ops of the body it runs. */
 typedef struct offline_step {
@@ -39,36 +30,9 @@ typedef struct offline {
     ath_buf script;     /* the script so far */
 } offline;
 
-/*
- * Reads the body the step runs, each script its own resolver project as the
- * online runner reads it: scripts share no names.
- */
 static int read_body(offline_step *s, offline *o)
 {
-    const ath_revision *rev = s->step.revision;
-    if (!rev->path)
-        return ath_error(ATH_ENOTFOUND, "revision %s has no script file", rev->id);
-    char *src = NULL;
-    size_t len = 0;
-    int rc = ath_file_read(&src, &len, rev->path);
-    if (rc)
-        return rc;
-    ath_py_node *tree = NULL;
-    rc = ath_py_parse(&tree, o->arena, rev->path, src, len, o->diags);
-    free(src);
-    if (rc)
-        return rc;
-    ath_models_options mopt = {o->dialect, NULL, 0, NULL};
-    ath_project *project = ath_project_new(o->arena, &mopt, o->diags);
-    ath_scope *scope = NULL;
-    if (!project)
-        return ath_error_oom();
-    rc = ath_project_add_file(&scope, project, rev->path, "", tree);
-    if (rc)
-        return rc;
-    return ath_script_read_body(
-        &s->ops, &s->nops, o->arena, tree, rev->path, rev->id, scope, o->dialect,
-        s->step.upgrade ? ATH_SCRIPT_UPGRADE : ATH_SCRIPT_DOWNGRADE, o->diags);
+    return runner_read_body(&s->ops, &s->nops, NULL, o->arena, &s->step, o->dialect, o->diags);
 }
 
 /* Reads every body of the plan; the first error is kept, the diagnostics of all. */
@@ -130,29 +94,6 @@ static size_t group_length(const offline_step *s, size_t i)
 }
 
 /*
- * postgresql_concurrently=True: CONCURRENTLY after INDEX, as the online
- * runner adds it to the renderer's statements (both belong in the renderer).
- */
-static int add_concurrently(offline *o, ath_stmts *list)
-{
-    static const char *const heads[] = {"CREATE INDEX ", "CREATE UNIQUE INDEX ", "DROP INDEX "};
-    for (size_t i = 0; i < list->count; i++) {
-        const char *sql = list->items[i].sql;
-        for (size_t h = 0; h < sizeof(heads) / sizeof(*heads); h++) {
-            size_t n = strlen(heads[h]);
-            if (strncmp(sql, heads[h], n) != 0)
-                continue;
-            char *c = ath_arena_printf(o->arena, "%sCONCURRENTLY %s", heads[h], sql + n);
-            if (!c)
-                return ath_error_oom();
-            list->items[i].sql = c;
-            break;
-        }
-    }
-    return 0;
-}
-
-/*
  * Alembic's autocommit_block in offline mode on PostgreSQL: COMMIT; before
  * the block's statements and BEGIN; after them. Consecutive blocks are one.
  * CONCURRENTLY implies the block, as in the online runner.
@@ -188,7 +129,7 @@ static int step_ops(offline *o, const offline_step *s, bool render)
                            : ath_render_op(&list, op, o->schema, o->dialect);
         if (!rc && render && (op->run_flags & ATH_OP_CONCURRENTLY) &&
             o->dialect == ATH_DIALECT_POSTGRESQL)
-            rc = add_concurrently(o, &list);
+            rc = runner_add_concurrently(&list, 0);
         if (!rc && render) {
             ath_stmts_format(&o->script, &list);
             rc = ath_buf_check(&o->script);
@@ -240,27 +181,8 @@ static int step_comment(offline *o, const ath_revision_step *step)
 static int version_statements(offline *o, const ath_version_change *change)
 {
     for (size_t i = 0; i < change->nops; i++) {
-        const ath_version_op *v = &change->ops[i];
         ath_buf sql = ATH_BUF_INIT;
-        switch (v->kind) {
-        case ATH_VERSION_INSERT:
-            ath_buf_puts(&sql, "INSERT INTO alembic_version (version_num) VALUES (");
-            ath_quote_literal(&sql, o->dialect, v->to);
-            ath_buf_puts(&sql, ")");
-            if (o->dialect == ATH_DIALECT_POSTGRESQL)
-                ath_buf_puts(&sql, " RETURNING alembic_version.version_num");
-            break;
-        case ATH_VERSION_DELETE:
-            ath_buf_puts(&sql, "DELETE FROM alembic_version WHERE alembic_version.version_num = ");
-            ath_quote_literal(&sql, o->dialect, v->from);
-            break;
-        case ATH_VERSION_UPDATE:
-            ath_buf_puts(&sql, "UPDATE alembic_version SET version_num=");
-            ath_quote_literal(&sql, o->dialect, v->to);
-            ath_buf_puts(&sql, " WHERE alembic_version.version_num = ");
-            ath_quote_literal(&sql, o->dialect, v->from);
-            break;
-        }
+        runner_version_sql(&sql, &change->ops[i], o->dialect, true);
         int rc = add_buf(o, &sql);
         if (rc)
             return rc;
@@ -332,7 +254,7 @@ static int write_script(offline *o, const char *start, const char *target, bool 
         ath_version_change change;
         rc = ath_revmap_step_heads(&change, o->arena, o->map, heads, nheads, &s->step);
         if (!rc && !nheads)
-            rc = add_stmt(o, version_table_sql);
+            rc = add_stmt(o, runner_version_table_sql);
         if (!rc)
             rc = step_comment(o, &s->step);
         if (!rc)

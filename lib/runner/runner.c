@@ -9,9 +9,7 @@
 
 #include "athanor/ops.h"
 #include "backend/render.h"
-#include "models/resolve.h"
-#include "py/parser.h"
-#include "script/body.h"
+#include "runner/internal.h"
 
 #include <pwd.h>
 #include <stdint.h>
@@ -138,50 +136,16 @@ typedef struct run {
     bool outside_block, outside_concurrently; /* why: the block, or the index option alone */
 } run;
 
-/* As SQLAlchemy's CreateTable prints it for Alembic: SQLite keeps this text in sqlite_master. */
-static const char version_table_sql[] =
-    "CREATE TABLE alembic_version (\n"
-    "\tversion_num VARCHAR(32) NOT NULL, \n"
-    "\tCONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)\n"
-    ")";
-
 static const char history_table_sql[] =
     "CREATE TABLE athanor_history (revision VARCHAR(32) NOT NULL, "
     "direction VARCHAR(9) NOT NULL, checksum VARCHAR(40) NOT NULL, "
     "started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, "
     "username VARCHAR(255), hostname VARCHAR(255))";
 
-/*
- * Reads the body the step runs. Each script is its own resolver project:
- * scripts share no names, and one file's imports must not leak into another.
- */
 static int prepare(prepared *p, run *r)
 {
-    const ath_revision *rev = p->step.revision;
-    if (!rev->path)
-        return ath_error(ATH_ENOTFOUND, "revision %s has no script file", rev->id);
-    char *src = NULL;
-    size_t len = 0;
-    int rc = ath_file_read(&src, &len, rev->path);
-    if (rc)
-        return rc;
-    ath_runner_blob_id(p->checksum, src, len);
-    ath_py_node *tree = NULL;
-    rc = ath_py_parse(&tree, r->arena, rev->path, src, len, r->diags);
-    free(src);
-    if (rc)
-        return rc;
-    ath_models_options mopt = {r->dialect, NULL, 0, NULL};
-    ath_project *project = ath_project_new(r->arena, &mopt, r->diags);
-    ath_scope *scope = NULL;
-    if (!project)
-        return ath_error_oom();
-    rc = ath_project_add_file(&scope, project, rev->path, "", tree);
-    if (rc)
-        return rc;
-    return ath_script_read_body(
-        &p->ops, &p->nops, r->arena, tree, rev->path, rev->id, scope, r->dialect,
-        p->step.upgrade ? ATH_SCRIPT_UPGRADE : ATH_SCRIPT_DOWNGRADE, r->diags);
+    return runner_read_body(&p->ops, &p->nops, p->checksum, r->arena, &p->step, r->dialect,
+                            r->diags);
 }
 
 static int read_heads(run *r)
@@ -277,29 +241,6 @@ static int exec_rebuild(run *r, const ath_op *op, const ath_stmts *list, size_t 
 }
 
 /*
- * CREATE / DROP INDEX CONCURRENTLY for postgresql_concurrently=True: the
- * keyword goes after INDEX in the renderer's own statement.
- */
-static int add_concurrently(run *r, ath_stmts *list, size_t from)
-{
-    static const char *const heads[] = {"CREATE INDEX ", "CREATE UNIQUE INDEX ", "DROP INDEX "};
-    for (size_t i = from; i < list->count; i++) {
-        const char *sql = list->items[i].sql;
-        for (size_t h = 0; h < sizeof(heads) / sizeof(*heads); h++) {
-            size_t n = strlen(heads[h]);
-            if (strncmp(sql, heads[h], n) != 0)
-                continue;
-            char *c = ath_arena_printf(r->arena, "%sCONCURRENTLY %s", heads[h], sql + n);
-            if (!c)
-                return ath_error_oom();
-            list->items[i].sql = c;
-            break;
-        }
-    }
-    return 0;
-}
-
-/*
  * Alembic's autocommit_block on PostgreSQL: the migration's transaction so
  * far is committed, the statements run one by one outside any, and a new
  * transaction begins for what follows.
@@ -349,7 +290,7 @@ static int run_ops(run *r, const prepared *p, bool *rebuilt)
                            : ath_render_op(&list, op, r->schema, r->dialect);
         bool pg = r->dialect == ATH_DIALECT_POSTGRESQL;
         if (!rc && pg && (op->run_flags & ATH_OP_CONCURRENTLY))
-            rc = add_concurrently(r, &list, from);
+            rc = runner_add_concurrently(&list, from);
         if (rc)
             return rc;
         if (pg && (op->run_flags & (ATH_OP_AUTOCOMMIT | ATH_OP_CONCURRENTLY))) {
@@ -387,25 +328,8 @@ static void now_text(char out[40])
 static int version_statements(run *r, const ath_version_change *change)
 {
     for (size_t i = 0; i < change->nops; i++) {
-        const ath_version_op *v = &change->ops[i];
         ath_buf sql = ATH_BUF_INIT;
-        switch (v->kind) {
-        case ATH_VERSION_INSERT:
-            ath_buf_puts(&sql, "INSERT INTO alembic_version (version_num) VALUES (");
-            ath_quote_literal(&sql, r->dialect, v->to);
-            ath_buf_puts(&sql, ")");
-            break;
-        case ATH_VERSION_DELETE:
-            ath_buf_puts(&sql, "DELETE FROM alembic_version WHERE alembic_version.version_num = ");
-            ath_quote_literal(&sql, r->dialect, v->from);
-            break;
-        case ATH_VERSION_UPDATE:
-            ath_buf_puts(&sql, "UPDATE alembic_version SET version_num=");
-            ath_quote_literal(&sql, r->dialect, v->to);
-            ath_buf_puts(&sql, " WHERE alembic_version.version_num = ");
-            ath_quote_literal(&sql, r->dialect, v->from);
-            break;
-        }
+        runner_version_sql(&sql, &change->ops[i], r->dialect, false);
         int rc = ath_buf_check(&sql);
         if (!rc)
             rc = ath_backend_exec(r->be, ath_buf_cstr(&sql));
@@ -467,7 +391,7 @@ static int step_body(run *r, const prepared *p, const ath_version_change *change
 {
     int rc = 0;
     if (!r->have_version_table)
-        rc = ath_backend_exec(r->be, version_table_sql);
+        rc = ath_backend_exec(r->be, runner_version_table_sql);
     if (!rc && !r->have_history_table)
         rc = ath_backend_exec(r->be, history_table_sql);
     char started[40];
@@ -735,19 +659,11 @@ int ath_runner_current(const char ***out, size_t *count, ath_arena *arena, ath_b
 {
     *out = NULL;
     *count = 0;
-    bool pg = ath_backend_dialect(backend) == ATH_DIALECT_POSTGRESQL;
-    ath_rows rows;
-    int rc = ath_backend_query(&rows, arena, backend,
-                               pg ? "SELECT to_regclass('alembic_version') IS NOT NULL"
-                                  : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                                    "AND name = 'alembic_version'",
-                               NULL, 0);
-    if (rc)
+    bool exists = false;
+    int rc = runner_version_table_exists(&exists, arena, backend);
+    if (rc || !exists)
         return rc;
-    const char *v = rows.nrows ? rows.values[0] : NULL;
-    bool exists = v && (pg ? strcmp(v, "t") == 0 : strcmp(v, "0") != 0);
-    if (!exists)
-        return 0;
+    ath_rows rows;
     rc = ath_backend_query(&rows, arena, backend, "SELECT version_num FROM alembic_version", NULL,
                            0);
     if (rc)

@@ -6,11 +6,9 @@
  */
 #include "athanor/runner.h"
 
-#include <string.h>
+#include "runner/internal.h"
 
-static const char version_table_sql[] =
-    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
-    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))";
+#include <string.h>
 
 /* ---- planning ---- */
 
@@ -296,46 +294,12 @@ int ath_runner_stamp_plan(ath_stamp_step **out, size_t *count, ath_arena *arena,
 
 /* ---- writing ---- */
 
-static int version_table_exists(bool *exists, ath_arena *arena, ath_backend *be)
-{
-    bool pg = ath_backend_dialect(be) == ATH_DIALECT_POSTGRESQL;
-    ath_rows rows;
-    int rc = ath_backend_query(&rows, arena, be,
-                               pg ? "SELECT to_regclass('alembic_version') IS NOT NULL"
-                                  : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                                    "AND name = 'alembic_version'",
-                               NULL, 0);
-    if (rc)
-        return rc;
-    const char *v = rows.nrows ? rows.values[0] : NULL;
-    *exists = v && (pg ? strcmp(v, "t") == 0 : strcmp(v, "0") != 0);
-    return 0;
-}
-
 /* The statements of one step; values as literals through the backend's quoting. */
 static int run_ops(ath_backend *be, const ath_stamp_step *step)
 {
-    ath_dialect dialect = ath_backend_dialect(be);
     for (size_t i = 0; i < step->nops; i++) {
-        const ath_version_op *v = &step->ops[i];
         ath_buf sql = ATH_BUF_INIT;
-        switch (v->kind) {
-        case ATH_VERSION_INSERT:
-            ath_buf_puts(&sql, "INSERT INTO alembic_version (version_num) VALUES (");
-            ath_quote_literal(&sql, dialect, v->to);
-            ath_buf_puts(&sql, ")");
-            break;
-        case ATH_VERSION_DELETE:
-            ath_buf_puts(&sql, "DELETE FROM alembic_version WHERE alembic_version.version_num = ");
-            ath_quote_literal(&sql, dialect, v->from);
-            break;
-        case ATH_VERSION_UPDATE:
-            ath_buf_puts(&sql, "UPDATE alembic_version SET version_num=");
-            ath_quote_literal(&sql, dialect, v->to);
-            ath_buf_puts(&sql, " WHERE alembic_version.version_num = ");
-            ath_quote_literal(&sql, dialect, v->from);
-            break;
-        }
+        runner_version_sql(&sql, &step->ops[i], ath_backend_dialect(be), false);
         int rc = ath_buf_check(&sql);
         if (!rc)
             rc = ath_backend_exec(be, ath_buf_cstr(&sql));
@@ -351,7 +315,7 @@ static int stamp_locked(ath_backend *be, ath_arena *arena, const ath_revmap *map
                         const char *target, bool purge, const ath_stamp_options *opt)
 {
     bool exists = false;
-    int rc = version_table_exists(&exists, arena, be);
+    int rc = runner_version_table_exists(&exists, arena, be);
     const char **heads = NULL;
     size_t nheads = 0;
     if (!rc && exists && !purge)
@@ -361,7 +325,7 @@ static int stamp_locked(ath_backend *be, ath_arena *arena, const ath_revmap *map
     if (!rc)
         rc = ath_runner_stamp_plan(&steps, &nsteps, arena, map, heads, nheads, target);
     if (!rc && !exists)
-        rc = ath_backend_exec(be, version_table_sql);
+        rc = ath_backend_exec(be, runner_version_table_sql);
     if (!rc && exists && purge)
         rc = ath_backend_exec(be, "DELETE FROM alembic_version");
     for (size_t i = 0; !rc && i < nsteps; i++) {
