@@ -113,9 +113,11 @@ int ath_backend_commit(ath_backend *backend);
 int ath_backend_rollback(ath_backend *backend);
 
 /*
- * The migration lock: on PostgreSQL a session advisory lock (waits for other
- * holders); on SQLite a write transaction taken with a busy timeout. Released
- * by ath_backend_unlock or closing.
+ * The migration lock: on PostgreSQL a session advisory lock, waited for by
+ * trying it again and again (never blocked inside a statement, which would
+ * deadlock with a CREATE INDEX CONCURRENTLY in the holder's run); on SQLite a
+ * write transaction taken with a busy timeout. No time limit on PostgreSQL.
+ * Released by ath_backend_unlock or closing.
  */
 int ath_backend_lock(ath_backend *backend);
 int ath_backend_unlock(ath_backend *backend);

@@ -399,14 +399,33 @@ static void pg_close(ath_backend *be)
 
 /* ---- the migration lock ---- */
 
+/*
+ * The lock is tried (pg_try_advisory_lock returns at once) until it is had,
+ * never waited for inside a statement: CREATE INDEX CONCURRENTLY, which the
+ * holder's run may be executing, waits for every transaction older than its
+ * own in every session, and a session blocked in pg_advisory_lock() is one,
+ * itself waiting for the holder: PostgreSQL would report a deadlock.
+ */
 static int pg_lock(ath_backend *be)
 {
     char sql[64];
-    snprintf(sql, sizeof(sql), "SELECT pg_advisory_lock(%" PRId64 ")", ATH_PG_LOCK_KEY);
-    int rc = pg_exec(be, sql);
-    if (rc == 0)
-        be->locked = true;
-    return rc;
+    snprintf(sql, sizeof(sql), "SELECT pg_try_advisory_lock(%" PRId64 ")", ATH_PG_LOCK_KEY);
+    long wait_ms = 5;
+    for (;;) {
+        PGresult *res = send_exec(be, sql);
+        if (!result_ok(res))
+            return statement_failed(be, res, sql);
+        bool had = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+        PQclear(res);
+        if (had)
+            break;
+        struct timespec ts = {0, wait_ms * 1000000L};
+        nanosleep(&ts, NULL);
+        if (wait_ms < 200)
+            wait_ms *= 2;
+    }
+    be->locked = true;
+    return 0;
 }
 
 static int pg_unlock(ath_backend *be)

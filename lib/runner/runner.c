@@ -535,60 +535,6 @@ static int sqlite_foreign_keys(ath_backend *be, ath_arena *arena, bool *was_on)
     return *was_on ? ath_backend_exec(be, "PRAGMA foreign_keys=OFF") : 0;
 }
 
-/*
- * The key of the backend's migration lock (lib/backend/postgres.c: "athanor"
- * in ASCII read as one integer); tests/integration/test_postgres_backend.c
- * pins it too.
- */
-#define PG_LOCK_KEY "27431064400981874"
-
-/*
- * Takes the migration lock on PostgreSQL without ever waiting inside a
- * statement. CREATE INDEX CONCURRENTLY (autocommit_block) waits for every
- * transaction whose snapshot is older than its own, in every session; a
- * session blocked in pg_advisory_lock() is one, and it waits for the lock
- * the index builder holds: PostgreSQL reports a deadlock and one of them
- * fails. So the lock is tried (pg_try_advisory_lock returns at once) until it
- * is had; then ath_backend_lock takes it again, at once, since advisory locks
- * stack in a session, and the extra hold is let go.
- */
-static int pg_lock_by_trying(ath_backend *be, ath_arena *arena)
-{
-    long wait_ms = 5;
-    for (;;) {
-        /* A wait may be long: each try's result goes with its own arena. */
-        ath_arena *tries = ath_arena_new();
-        if (!tries)
-            return ath_error_oom();
-        ath_rows rows;
-        int rc = ath_backend_query(&rows, tries, be, "SELECT pg_try_advisory_lock(" PG_LOCK_KEY ")",
-                                   NULL, 0);
-        bool had = !rc && rows.nrows == 1 && rows.values[0] && strcmp(rows.values[0], "t") == 0;
-        ath_arena_free(tries);
-        if (rc)
-            return rc;
-        if (had)
-            break;
-        struct timespec ts = {0, wait_ms * 1000000L};
-        nanosleep(&ts, NULL);
-        if (wait_ms < 200)
-            wait_ms *= 2;
-    }
-    int rc = ath_backend_lock(be);
-    char *why = rc ? ath_arena_strdup(arena, ath_error_last()) : NULL;
-    ath_rows rows;
-    int urc =
-        ath_backend_query(&rows, arena, be, "SELECT pg_advisory_unlock(" PG_LOCK_KEY ")", NULL, 0);
-    if (rc && why)
-        return ath_error(rc, "%s", why);
-    if (!rc && urc) {
-        why = ath_arena_strdup(arena, ath_error_last());
-        ath_backend_unlock(be);
-        return ath_error(urc, "%s", why ? why : "out of memory");
-    }
-    return rc;
-}
-
 static int run_migrations(ath_backend *be, const char *versions_dir, const char *target,
                           bool upgrade, const ath_runner_options *opt)
 {
@@ -614,8 +560,7 @@ static int run_migrations(ath_backend *be, const char *versions_dir, const char 
         rc = sqlite_foreign_keys(be, arena, &fk_on);
     bool locked = false;
     if (!rc) {
-        rc = r.dialect == ATH_DIALECT_POSTGRESQL ? pg_lock_by_trying(be, arena)
-                                                 : ath_backend_lock(be);
+        rc = ath_backend_lock(be);
         locked = rc == 0;
     }
     if (!rc)
