@@ -492,13 +492,142 @@ static int affinity(const ath_type *t)
     }
 }
 
+/* One constraint of a rebuilt table, for Alembic's order. */
+typedef struct rebuild_cons {
+    unsigned seq;
+    int kind; /* 0 foreign key, 1 unique, 2 check: ddl.c's order at equal seq */
+    size_t index;
+    bool named;
+    bool old; /* the table had it before the block */
+} rebuild_cons;
+
+static bool cons_before(const rebuild_cons *a, const rebuild_cons *b)
+{
+    if (a->named != b->named)
+        return a->named;
+    if (a->old != b->old)
+        return a->old;
+    if (a->seq != b->seq)
+        return a->seq < b->seq;
+    if (a->kind != b->kind)
+        return a->kind < b->kind;
+    return a->index < b->index;
+}
+
+static bool same_names(const char **a, size_t na, const char **b, size_t nb)
+{
+    if (na != nb)
+        return false;
+    for (size_t i = 0; i < na; i++)
+        if (strcmp(a[i], b[i]) != 0)
+            return false;
+    return true;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* Whether `before` had constraint `index` of `kind` of t: by name, else by content. */
+static bool had_constraint(const ath_table *before, const ath_table *t, int kind, size_t index)
+{
+    if (kind == 0) {
+        const ath_foreign_key *f = &t->fks[index];
+        for (size_t i = 0; i < before->nfks; i++) {
+            const ath_foreign_key *g = &before->fks[i];
+            if (f->name ? same_str(f->name, g->name)
+                        : !g->name && same_str(f->ref_table, g->ref_table) &&
+                              same_names(f->columns, f->ncolumns, g->columns, g->ncolumns))
+                return true;
+        }
+    } else if (kind == 1) {
+        const ath_unique *u = &t->uniques[index];
+        for (size_t i = 0; i < before->nuniques; i++) {
+            const ath_unique *v = &before->uniques[i];
+            if (u->name ? same_str(u->name, v->name)
+                        : !v->name && same_names(u->columns, u->ncolumns, v->columns, v->ncolumns))
+                return true;
+        }
+    } else {
+        const ath_check *k = &t->checks[index];
+        for (size_t i = 0; i < before->nchecks; i++) {
+            const ath_check *l = &before->checks[i];
+            if (k->name ? same_str(k->name, l->name)
+                        : !l->name && same_str(k->sqltext, l->sqltext))
+                return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * The table as Alembic's batch rebuild declares it: it copies the named
+ * constraints first, then the unnamed ones, each group in the order the
+ * table had them and the block's new ones last, so the CREATE TABLE lists
+ * them so. Returns a copy with the seq numbers renumbered; NULL when out of
+ * memory.
+ */
+static const ath_table *alembic_constraint_order(ath_arena *a, const ath_table *before,
+                                                 const ath_table *t)
+{
+    size_t n = t->nfks + t->nuniques + t->nchecks;
+    if (n < 2)
+        return t;
+    rebuild_cons *cons = ath_arena_alloc(a, n * sizeof(*cons));
+    ath_table *copy = ath_arena_alloc(a, sizeof(*copy));
+    ath_foreign_key *fks = ath_arena_alloc(a, (t->nfks + 1) * sizeof(*fks));
+    ath_unique *uniques = ath_arena_alloc(a, (t->nuniques + 1) * sizeof(*uniques));
+    ath_check *checks = ath_arena_alloc(a, (t->nchecks + 1) * sizeof(*checks));
+    if (!cons || !copy || !fks || !uniques || !checks)
+        return NULL;
+    *copy = *t;
+    if (t->nfks)
+        memcpy(fks, t->fks, t->nfks * sizeof(*fks));
+    if (t->nuniques)
+        memcpy(uniques, t->uniques, t->nuniques * sizeof(*uniques));
+    if (t->nchecks)
+        memcpy(checks, t->checks, t->nchecks * sizeof(*checks));
+    copy->fks = fks;
+    copy->uniques = uniques;
+    copy->checks = checks;
+    size_t k = 0;
+    for (size_t i = 0; i < t->nfks; i++)
+        cons[k++] = (rebuild_cons){fks[i].seq, 0, i, fks[i].name != NULL,
+                                   had_constraint(before, t, 0, i)};
+    for (size_t i = 0; i < t->nuniques; i++)
+        cons[k++] = (rebuild_cons){uniques[i].seq, 1, i, uniques[i].name != NULL,
+                                   had_constraint(before, t, 1, i)};
+    for (size_t i = 0; i < t->nchecks; i++)
+        cons[k++] = (rebuild_cons){checks[i].seq, 2, i, checks[i].name != NULL,
+                                   had_constraint(before, t, 2, i)};
+    /* Insertion sort: a table has few constraints. */
+    for (size_t i = 1; i < n; i++) {
+        rebuild_cons x = cons[i];
+        size_t j = i;
+        for (; j > 0 && cons_before(&x, &cons[j - 1]); j--)
+            cons[j] = cons[j - 1];
+        cons[j] = x;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned seq = (unsigned)i + 1;
+        if (cons[i].kind == 0)
+            fks[cons[i].index].seq = seq;
+        else if (cons[i].kind == 1)
+            uniques[cons[i].index].seq = seq;
+        else
+            checks[cons[i].index].seq = seq;
+    }
+    return copy;
+}
+
 int ath_render_rebuild(ath_stmts *list, const ath_table *before, const ath_table *after,
                        const char *const *sources, ath_dialect d)
 {
     ath_buf b = ATH_BUF_INIT;
     int rc = 0;
     char *tmp = ath_arena_printf(list->arena, "_alembic_tmp_%s", after->name);
-    if (!tmp)
+    if (!tmp || !(after = alembic_constraint_order(list->arena, before, after)))
         return ath_error_oom();
 
     ath_ddl_create_table(&b, d, after, tmp, NULL);
@@ -577,14 +706,17 @@ done:
     return rc;
 }
 
-/* Alembic's recreate="auto": these alone run natively even in batch mode. */
+/* Alembic's recreate="auto": these alone run natively even in batch mode; an
+ * added column's server default only forces the rebuild when it is SQL
+ * (sa.text(), a function), not when it is a plain string. */
 static bool batch_native(const ath_op *ops, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const ath_op *op = &ops[i];
         if (op->kind == ATH_OP_CREATE_INDEX || op->kind == ATH_OP_DROP_INDEX)
             continue;
-        if (op->kind == ATH_OP_ADD_COLUMN && op->u.column.def && !op->u.column.def->server_default)
+        if (op->kind == ATH_OP_ADD_COLUMN && op->u.column.def &&
+            (!op->u.column.def->server_default || op->u.column.default_is_string))
             continue;
         return false;
     }

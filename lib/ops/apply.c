@@ -1173,11 +1173,177 @@ static int apply_one(ctx *c)
     return fail(c, ATH_EINVAL, "unknown op kind %d", (int)op->kind);
 }
 
+/* ---- SQLite batch blocks: Alembic's column order ---- */
+
+/*
+ * Alembic's batch mode on SQLite pairs each added column with the last
+ * column the table had when it was added (dropped ones leave that list), then
+ * sorts the rebuilt table's columns in rounds as sqlalchemy.util.topological
+ * does: each round takes, in the current order, every column none of whose
+ * predecessors is still waiting. A predecessor dropped later in the block
+ * waits for nothing, so "add x, then drop the last column" puts x second.
+ * The rebuild also copies only the named CHECK constraints of the table it
+ * reflected at the start of the block (an unnamed one might belong to a
+ * type): the unnamed ones are lost, though the block may add new ones.
+ */
+typedef struct batch_order {
+    ath_table *t;
+    const char **existing, **parent, **child;
+    size_t nexisting, npairs;
+    bool rebuild; /* Alembic's recreate="auto" rebuilds the table */
+} batch_order;
+
+/* render.c's batch_native, inverted: what makes recreate="auto" rebuild. */
+static bool rebuilds(const ath_op *op)
+{
+    if (op->kind == ATH_OP_CREATE_INDEX || op->kind == ATH_OP_DROP_INDEX)
+        return false;
+    if (op->kind == ATH_OP_ADD_COLUMN && op->u.column.def &&
+        (!op->u.column.def->server_default || op->u.column.default_is_string))
+        return false;
+    return true;
+}
+
+static bool same_block(const ath_op *a, const ath_op *b)
+{
+    return a->batch && b->batch && a->table && b->table && strcmp(a->table, b->table) == 0 &&
+           same_opt(a->schema, b->schema);
+}
+
+static int order_begin(ctx *c, batch_order *o, const ath_op *ops, size_t n, size_t i)
+{
+    memset(o, 0, sizeof(*o));
+    if (!(o->t = ath_schema_find_table(c->s, ops[i].schema, ops[i].table)))
+        return 0;
+    size_t len = 0;
+    while (i + len < n && same_block(&ops[i], &ops[i + len])) {
+        o->rebuild = o->rebuild || rebuilds(&ops[i + len]);
+        len++;
+    }
+    if (o->rebuild)
+        for (size_t k = o->t->nchecks; k-- > 0;) {
+            if (o->t->checks[k].name)
+                continue;
+            /* Alembic's result, said aloud: the constraint is gone afterwards. */
+            const ath_op_pos *p = &ops[i].pos;
+            if (c->notes && c->diags &&
+                ath_diags_add(c->diags, ATH_DIAG_WARNING, p->path, p->line, p->col,
+                              "the rebuild of %s drops its unnamed CHECK (%s), as Alembic's "
+                              "batch mode does; name the constraint to keep it",
+                              o->t->name, o->t->checks[k].sqltext ? o->t->checks[k].sqltext : "")
+                    != 0)
+                return oom();
+            remove_at(o->t->checks, &o->t->nchecks, k, sizeof(ath_check));
+        }
+    size_t cap = o->t->ncolumns + len + 1;
+    o->existing = ath_arena_alloc(c->a, cap * sizeof(char *));
+    o->parent = ath_arena_alloc(c->a, cap * sizeof(char *));
+    o->child = ath_arena_alloc(c->a, cap * sizeof(char *));
+    if (!o->existing || !o->parent || !o->child)
+        return oom();
+    for (size_t k = 0; k < o->t->ncolumns; k++)
+        o->existing[o->nexisting++] = o->t->columns[k].name;
+    return 0;
+}
+
+static void rename_name(const char **names, size_t n, const char *from, const char *to)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(names[i], from) == 0)
+            names[i] = to;
+}
+
+/* Notes what op (applied) did to the block's columns. */
+static void order_note(batch_order *o, const ath_op *op)
+{
+    if (!o->t)
+        return;
+    if (op->kind == ATH_OP_ADD_COLUMN && op->u.column.def && o->nexisting) {
+        o->parent[o->npairs] = o->existing[o->nexisting - 1];
+        o->child[o->npairs++] = op->u.column.def->name;
+    } else if (op->kind == ATH_OP_DROP_COLUMN) {
+        for (size_t i = 0; i < o->nexisting; i++)
+            if (strcmp(o->existing[i], op->u.column.name) == 0) {
+                remove_at(o->existing, &o->nexisting, i, sizeof(char *));
+                break;
+            }
+    } else if (op->kind == ATH_OP_ALTER_COLUMN && op->u.alter.new_name) {
+        rename_name(o->existing, o->nexisting, op->u.alter.column, op->u.alter.new_name);
+        rename_name(o->parent, o->npairs, op->u.alter.column, op->u.alter.new_name);
+        rename_name(o->child, o->npairs, op->u.alter.column, op->u.alter.new_name);
+    }
+}
+
+static bool waits(const ath_table *t, const bool *left, const char *name)
+{
+    for (size_t k = 0; k < t->ncolumns; k++)
+        if (left[k] && strcmp(t->columns[k].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* True when column j of t still has a predecessor waiting. */
+static bool blocked(const batch_order *o, const ath_table *t, const bool *left, size_t j)
+{
+    const char *name = t->columns[j].name;
+    for (size_t p = 0; p < o->npairs; p++)
+        if (strcmp(o->child[p], name) == 0 && strcmp(o->parent[p], name) != 0 &&
+            waits(t, left, o->parent[p]))
+            return true;
+    for (size_t e = 1; e < o->nexisting; e++)
+        if (strcmp(o->existing[e], name) == 0 && waits(t, left, o->existing[e - 1]))
+            return true;
+    return false;
+}
+
+static int order_end(ctx *c, batch_order *o)
+{
+    ath_table *t = o->t;
+    if (!t || !o->npairs || t->ncolumns < 2)
+        return 0;
+    size_t n = t->ncolumns, done = 0;
+    bool *left = ath_arena_alloc(c->a, n * sizeof(bool));
+    bool *take = ath_arena_alloc(c->a, n * sizeof(bool));
+    ath_column *sorted = ath_arena_alloc(c->a, n * sizeof(ath_column));
+    if (!left || !take || !sorted)
+        return oom();
+    for (size_t j = 0; j < n; j++)
+        left[j] = true;
+    while (done < n) {
+        size_t round = 0;
+        for (size_t j = 0; j < n; j++)
+            if ((take[j] = left[j] && !blocked(o, t, left, j)))
+                round++;
+        if (!round)
+            return 0; /* a cycle: Alembic would fail; keep the order */
+        for (size_t j = 0; j < n; j++)
+            if (take[j]) {
+                sorted[done++] = t->columns[j];
+                left[j] = false;
+            }
+    }
+    memcpy(t->columns, sorted, n * sizeof(ath_column));
+    return 0;
+}
+
 static int run(ctx *c, const ath_op *ops, size_t n, size_t *failed)
 {
+    batch_order order = {0};
     for (size_t i = 0; i < n; i++) {
         c->op = &ops[i];
-        int rc = apply_one(c);
+        int rc = 0;
+        bool sqlite_batch = c->d == ATH_DIALECT_SQLITE && ops[i].batch && ops[i].table;
+        if (sqlite_batch && (i == 0 || !same_block(&ops[i - 1], &ops[i])))
+            rc = order_begin(c, &order, ops, n, i);
+        if (!rc)
+            rc = apply_one(c);
+        if (!rc && sqlite_batch) {
+            order_note(&order, &ops[i]);
+            if (i + 1 == n || !same_block(&ops[i], &ops[i + 1])) {
+                rc = order_end(c, &order);
+                memset(&order, 0, sizeof(order));
+            }
+        }
         if (rc) {
             if (failed)
                 *failed = i;
