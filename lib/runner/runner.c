@@ -306,7 +306,9 @@ static int run_ops(run *r, const prepared *p, bool *rebuilt)
         if (op->kind == ATH_OP_EXECUTE) {
             rc = ath_backend_introspect(&r->schema, r->arena, r->be);
         } else {
-            rc = ath_ops_apply(r->schema, op, n, r->dialect, ATH_APPLY_NO_ROLLBACK, NULL, NULL);
+            /* Warnings (a rebuild that drops an unnamed CHECK) go with the run's notes. */
+            rc = ath_ops_apply(r->schema, op, n, r->dialect, ATH_APPLY_NO_ROLLBACK,
+                               r->dialect == ATH_DIALECT_SQLITE ? r->diags : NULL, NULL);
         }
         if (rc)
             return rc;
