@@ -96,6 +96,23 @@ static int create_enums_of(ath_stmts *list, ath_buf *b, const ath_table *t,
     return 0;
 }
 
+/*
+ * PostgreSQL: the named enum type a column added or altered by a script
+ * needs, created first when `current` lacks it. Alembic's add_column and
+ * alter_column would fail there ("type ... does not exist").
+ */
+static int create_missing_enum(ath_stmts *list, ath_buf *b, const char *schema,
+                               const ath_type *ty, const ath_schema *current)
+{
+    if (ty && ty->kind == ATH_TYPE_ARRAY && ty->item)
+        ty = ty->item;
+    if (!ty || ty->kind != ATH_TYPE_ENUM || !ty->name || enum_exists(current, ty->name))
+        return 0;
+    ath_enum e = {schema, ty->name, ty->values, ty->nvalues};
+    ath_ddl_create_type(b, &e);
+    return emit(list, b, 0);
+}
+
 static int create_table(ath_stmts *list, ath_buf *b, const ath_op *op, const ath_schema *cur,
                         ath_dialect d)
 {
@@ -396,16 +413,22 @@ static int render_one(ath_stmts *list, ath_buf *b, const ath_op *op, const ath_s
                            op->kind == ATH_OP_CREATE_TABLE_COMMENT ? op->u.table_comment.comment
                                                                    : NULL);
         return emit(list, b, 0);
-    case ATH_OP_ADD_COLUMN:
-        return add_column(list, b, op, cur, d);
+    case ATH_OP_ADD_COLUMN: {
+        int rc = pg && op->u.column.def
+                     ? create_missing_enum(list, b, op->schema, &op->u.column.def->type, cur)
+                     : 0;
+        return rc ? rc : add_column(list, b, op, cur, d);
+    }
     case ATH_OP_DROP_COLUMN:
         alter_table(b, d, op);
         ath_buf_puts(b, "DROP COLUMN ");
         ath_quote_ident(b, d, op->u.column.name);
         return emit(list, b, 0);
-    case ATH_OP_ALTER_COLUMN:
+    case ATH_OP_ALTER_COLUMN: {
         /* On SQLite only the rename is left here (the rest rebuilds). */
-        return alter_column_pg(list, b, op, d);
+        int rc = pg ? create_missing_enum(list, b, op->schema, op->u.alter.type, cur) : 0;
+        return rc ? rc : alter_column_pg(list, b, op, d);
+    }
     case ATH_OP_CREATE_INDEX: {
         if (!op->u.index.def)
             return ath_error(ATH_EINVAL, "create_index %s: no index definition",

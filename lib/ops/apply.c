@@ -268,13 +268,16 @@ static const ath_type *enum_of(const ath_type *t)
     return t->kind == ATH_TYPE_ENUM && t->name ? t : NULL;
 }
 
-/* PostgreSQL: a column's named enum type must exist. */
+static int add_enum(ctx *c, const char *schema, const char *name, const char **values, size_t n);
+
+/* PostgreSQL: a column's named enum type, created when missing (the
+ * renderer creates it before the column, where Alembic would fail). */
 static int need_enum_type(ctx *c, const ath_type *type)
 {
     const ath_type *e = enum_of(type);
     if (c->d != ATH_DIALECT_POSTGRESQL || !e || find_enum(c->s, e->name))
         return 0;
-    return fail(c, ATH_ENOTFOUND, "type %s does not exist", e->name);
+    return add_enum(c, c->op->schema, e->name, e->values, e->nvalues);
 }
 
 /* True when (cols) is the primary key, a unique constraint or a plain unique index of t. */

@@ -389,6 +389,74 @@ static int check_foreign_keys(run *r)
                      rows.ncols > 2 && rows.values[2] ? rows.values[2] : "?");
 }
 
+/* The named enum types the columns of `s` use, into a list in `arena`. */
+static int used_enums(const char ***out, size_t *n, ath_arena *arena, const ath_schema *s)
+{
+    size_t count = 0, cap = 0;
+    const char **names = NULL;
+    for (size_t i = 0; i < s->ntables; i++)
+        for (size_t k = 0; k < s->tables[i].ncolumns; k++) {
+            const ath_type *t = &s->tables[i].columns[k].type;
+            if (t->kind == ATH_TYPE_ARRAY && t->item)
+                t = t->item;
+            if (t->kind != ATH_TYPE_ENUM || !t->name)
+                continue;
+            bool seen = false;
+            for (size_t j = 0; j < count && !seen; j++)
+                seen = strcmp(names[j], t->name) == 0;
+            if (seen)
+                continue;
+            const char **slot = ATH_PUSH(arena, names, count, cap);
+            if (!slot)
+                return ath_error_oom();
+            *slot = t->name;
+        }
+    *out = names;
+    *n = count;
+    return 0;
+}
+
+/*
+ * PostgreSQL, downgrade: an enum type that a column used before the
+ * migration and none uses after it is dropped with that last column, in the
+ * migration's transaction, and a note says so. (Alembic leaves it behind, and
+ * upgrading again then fails to create it.)
+ */
+static int drop_orphaned_enums(run *r, const prepared *p, const char **before, size_t nbefore)
+{
+    const char **after = NULL;
+    size_t nafter = 0;
+    int rc = used_enums(&after, &nafter, r->arena, r->schema);
+    for (size_t i = 0; !rc && i < nbefore; i++) {
+        bool still = false;
+        for (size_t j = 0; j < nafter && !still; j++)
+            still = strcmp(after[j], before[i]) == 0;
+        const ath_enum *e = NULL;
+        for (size_t j = 0; j < r->schema->nenums && !e; j++)
+            if (strcmp(r->schema->enums[j].name, before[i]) == 0)
+                e = &r->schema->enums[j];
+        if (still || !e)
+            continue;
+        ath_op op = ath_op_make(ATH_OP_DROP_ENUM);
+        op.schema = e->schema;
+        op.u.enum_def = *e;
+        ath_stmts list;
+        ath_stmts_init(&list, r->arena);
+        rc = ath_render_op(&list, &op, r->schema, r->dialect);
+        if (!rc)
+            rc = exec_list(r, &list, 0);
+        if (!rc)
+            rc = ath_ops_apply(r->schema, &op, 1, r->dialect, ATH_APPLY_NO_ROLLBACK, NULL, NULL);
+        const ath_revision *rev = p->step.revision;
+        if (!rc && ath_diags_add(r->diags, ATH_DIAG_NOTE, rev->path, 0, 0,
+                                 "revision %s: enum type %s dropped with the last column that "
+                                 "used it",
+                                 rev->id, before[i]))
+            rc = ath_error_oom();
+    }
+    return rc;
+}
+
 static int step_body(run *r, const prepared *p, const ath_version_change *change)
 {
     int rc = 0;
@@ -399,8 +467,15 @@ static int step_body(run *r, const prepared *p, const ath_version_change *change
     char started[40];
     now_text(started);
     bool rebuilt = false;
+    const char **enums = NULL;
+    size_t nenums = 0;
+    bool pg_down = r->dialect == ATH_DIALECT_POSTGRESQL && !p->step.upgrade;
+    if (!rc && pg_down)
+        rc = used_enums(&enums, &nenums, r->arena, r->schema);
     if (!rc)
         rc = run_ops(r, p, &rebuilt);
+    if (!rc && pg_down && nenums)
+        rc = drop_orphaned_enums(r, p, enums, nenums);
     if (!rc)
         rc = version_statements(r, change);
     if (!rc)

@@ -267,6 +267,15 @@ static void alter_column_matches_alembic_on_postgresql(void **state)
     op.table = "post";
     op.u.alter.column = "status";
     op.u.alter.type = &st;
+    st.values = ts_strs(a, 2, "a", "b");
+    st.nvalues = 2;
+    /* The type is created first when the schema lacks it (Alembic would fail). */
+    expect(&op, s, PG,
+           "CREATE TYPE status AS ENUM ('a', 'b');\n\n"
+           "ALTER TABLE post ALTER COLUMN status TYPE status;\n\n");
+    ath_enum *have = ath_schema_add_enum(s, NULL, "status");
+    have->values = st.values;
+    have->nvalues = 2;
     expect(&op, s, PG, "ALTER TABLE post ALTER COLUMN status TYPE status;\n\n");
     ath_arena_free(a);
 }
