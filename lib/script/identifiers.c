@@ -4,16 +4,19 @@
  * into and nothing is evaluated: values must be literals, as Alembic writes
  * them and as people edit them.
  */
+#define _DEFAULT_SOURCE /* d_type and DT_REG in struct dirent */
 #include "script/identifiers.h"
 
 #include "py/parser.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum { ID_REVISION, ID_DOWN, ID_LABELS, ID_DEPENDS, ID_COUNT };
 static const char *const id_names[ID_COUNT] = {"revision", "down_revision", "branch_labels",
@@ -238,19 +241,18 @@ static const ath_py_node *unpacks(const ath_py_node *target)
     return NULL;
 }
 
-int ath_script_read_ids(ath_revision_decl **out, ath_arena *arena, const char *path,
-                        const char *src, size_t len, ath_diags *diags)
+/*
+ * ath_script_read_ids with the syntax tree in `scratch`, which the caller
+ * frees or reuses: nothing in *out points into it.
+ */
+static int read_ids(ath_revision_decl **out, ath_arena *arena, ath_arena *scratch, const char *path,
+                    const char *src, size_t len, ath_diags *diags)
 {
     *out = NULL;
-    ath_arena *scratch = ath_arena_new();
-    if (!scratch)
-        return ath_error_oom();
     ath_py_node *module;
     int rc = ath_py_parse(&module, scratch, path, src, len, diags);
-    if (rc) {
-        ath_arena_free(scratch);
+    if (rc)
         return rc;
-    }
     reader r = {arena, diags, path, 0};
     /* The value each name has once the module has run: the last assignment. */
     const ath_py_node *value[ID_COUNT] = {NULL}, *stmt_of[ID_COUNT] = {NULL};
@@ -317,18 +319,35 @@ int ath_script_read_ids(ath_revision_decl **out, ath_arena *arena, const char *p
         if (!decl->branch_labels[i][0])
             fail(&r, value[ID_LABELS], "branch_labels holds an empty string");
 done:
-    ath_arena_free(scratch);
     if (r.rc)
         return r.rc;
     *out = decl;
     return 0;
 }
 
+int ath_script_read_ids(ath_revision_decl **out, ath_arena *arena, const char *path,
+                        const char *src, size_t len, ath_diags *diags)
+{
+    *out = NULL;
+    ath_arena *scratch = ath_arena_new();
+    if (!scratch)
+        return ath_error_oom();
+    int rc = read_ids(out, arena, scratch, path, src, len, diags);
+    ath_arena_free(scratch);
+    return rc;
+}
+
 /* ---- a versions folder ---- */
 
-static int cmp_name(const void *a, const void *b)
+/* A script of the folder: its path as diagnostics name it, its name in the folder. */
+typedef struct entry {
+    const char *path, *name;
+    bool regular; /* readdir said so; else stat tells */
+} entry;
+
+static int cmp_entry(const void *a, const void *b)
 {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
+    return strcmp(((const entry *)a)->name, ((const entry *)b)->name);
 }
 
 /* The files Alembic takes as scripts: `*.py`, but not `__init__*` nor `.#*`. */
@@ -340,6 +359,48 @@ static bool is_script_name(const char *name)
     return strncmp(name, "__init__", 8) != 0 && strncmp(name, ".#", 2) != 0;
 }
 
+/*
+ * Reads the file `e` of the folder open as `dirfd` into *buf (grown as
+ * needed, kept for the next file): *len bytes. ath_file_read's errors, but
+ * with a name looked up in the folder, no stdio, and one buffer for all the
+ * files — a thousand scripts are a few thousand system calls fewer.
+ */
+static int read_entry(char **buf, size_t *cap, size_t *len, int dirfd, const entry *e)
+{
+    *len = 0;
+    int fd = openat(dirfd, e->name, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return ath_error(errno == ENOENT ? ATH_ENOTFOUND : ATH_EIO, "cannot read %s: %s", e->path,
+                         strerror(errno));
+    for (;;) {
+        if (*cap - *len < 4096) {
+            size_t ncap = *cap ? *cap * 2 : 65536;
+            char *grown = ncap > *cap ? realloc(*buf, ncap) : NULL;
+            if (!grown) {
+                close(fd);
+                return ath_error_oom();
+            }
+            *buf = grown;
+            *cap = ncap;
+        }
+        ssize_t got = read(fd, *buf + *len, *cap - *len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            close(fd);
+            return ath_error(ATH_EIO, "cannot read %s", e->path);
+        }
+        if (got == 0)
+            break;
+        *len += (size_t)got;
+    }
+    close(fd);
+    (*buf)[*len] = '\0'; /* room is left: the last read found at least 4 KiB free */
+    return 0;
+}
+
+/* The syntax trees of this many bytes of scripts share one scratch arena. */
+#define SCRATCH_REUSE (256 * 1024)
 
 int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
                         const char *versions_dir, ath_diags *diags)
@@ -350,49 +411,74 @@ int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena
     if (!dir)
         return ath_error(errno == ENOENT ? ATH_ENOTFOUND : ATH_EIO, "cannot read folder %s: %s",
                          versions_dir, strerror(errno));
-    const char **names = NULL;
-    size_t nnames = 0, cap = 0;
+    entry *entries = NULL;
+    size_t nentries = 0, cap = 0;
+    size_t prefix = strlen(versions_dir) + 1;
     struct dirent *ent;
     int rc = 0;
     while ((ent = readdir(dir)) != NULL) {
         if (!is_script_name(ent->d_name))
             continue;
-        const char **slot = ATH_PUSH(arena, names, nnames, cap);
-        if (!slot || !(*slot = ath_arena_printf(arena, "%s/%s", versions_dir, ent->d_name))) {
+        entry *slot = ATH_PUSH(arena, entries, nentries, cap);
+        if (!slot || !(slot->path = ath_arena_printf(arena, "%s/%s", versions_dir, ent->d_name))) {
             rc = ath_error_oom();
             break;
         }
+        slot->name = slot->path + prefix;
+#ifdef _DIRENT_HAVE_D_TYPE
+        slot->regular = ent->d_type == DT_REG;
+#endif
     }
-    closedir(dir);
-    if (rc)
+    if (rc) {
+        closedir(dir);
         return rc;
-    if (nnames > 1)
-        qsort(names, nnames, sizeof(*names), cmp_name);
-    ath_revision_decl *decls = ath_arena_alloc(arena, (nnames + 1) * sizeof(*decls));
-    if (!decls)
+    }
+    if (nentries > 1)
+        qsort(entries, nentries, sizeof(*entries), cmp_entry);
+    ath_revision_decl *decls = ath_arena_alloc(arena, (nentries + 1) * sizeof(*decls));
+    if (!decls) {
+        closedir(dir);
         return ath_error_oom();
+    }
+    int dfd = dirfd(dir);
+    char *src = NULL;
+    size_t src_cap = 0, len;
+    ath_arena *scratch = NULL;
     size_t n = 0;
     bool parse_failed = false;
-    for (size_t i = 0; i < nnames; i++) {
+    for (size_t i = 0; i < nentries; i++) {
+        const entry *e = &entries[i];
         struct stat st;
-        if (stat(names[i], &st) != 0 || !S_ISREG(st.st_mode))
-            continue; /* a folder named x.py, a dangling link: Alembic would fail on it */
-        char *src;
-        size_t len;
-        if ((rc = ath_file_read(&src, &len, names[i])))
-            return rc;
+        /* a folder named x.py, a dangling link: Alembic would fail on it */
+        if (!e->regular && (fstatat(dfd, e->name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
+            continue;
+        if ((rc = read_entry(&src, &src_cap, &len, dfd, e)))
+            break;
+        if (scratch && ath_arena_used(scratch) > SCRATCH_REUSE) {
+            ath_arena_free(scratch);
+            scratch = NULL;
+        }
+        if (!scratch && !(scratch = ath_arena_new())) {
+            rc = ath_error_oom();
+            break;
+        }
         ath_revision_decl *decl;
-        rc = ath_script_read_ids(&decl, arena, names[i], src ? src : "", len, diags);
-        free(src);
+        rc = read_ids(&decl, arena, scratch, e->path, len ? src : "", len, diags);
         if (rc == ATH_EPARSE) {
             parse_failed = true;
+            rc = 0;
             continue;
         }
         if (rc)
-            return rc;
+            break;
         if (decl)
             decls[n++] = *decl;
     }
+    ath_arena_free(scratch);
+    free(src);
+    closedir(dir);
+    if (rc)
+        return rc;
     if (parse_failed)
         return ath_error(ATH_EPARSE, "%zu error(s) in the scripts of %s", diags->errors,
                          versions_dir);

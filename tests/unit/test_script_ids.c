@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 static char *golden(const char *rel)
 {
@@ -313,6 +315,94 @@ static void bad_folders_fail_in_the_graph(void **state)
     }
 }
 
+/*
+ * A folder of many scripts, one of them larger than the reader's first
+ * buffer, with a link to a script (read, as stat follows it), a dangling link
+ * and a folder named like a script (both skipped).
+ */
+static void large_folder_with_links_is_read_in_order(void **state)
+{
+    (void)state;
+    enum { N = 150, BIG = 7, BIG_LINES = 3000 };
+    char dir[] = "/tmp/athanor-test-ids-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[4096], target[4096];
+    for (int i = 0; i < N; i++) {
+        snprintf(path, sizeof(path), "%s/%04d_step.py", dir, i);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fprintf(f,
+                "\"\"\"step %d\n\nmore\"\"\"\nfrom alembic import op\nimport sqlalchemy as sa\n\n",
+                i);
+        fprintf(f, "revision = 'r%04d'\n", i);
+        if (i)
+            fprintf(f, "down_revision = 'r%04d'\n", i - 1);
+        else
+            fprintf(f, "down_revision = None\n");
+        fprintf(f, "branch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n");
+        int lines = i == BIG ? BIG_LINES : 20;
+        for (int k = 0; k < lines; k++)
+            fprintf(
+                f,
+                "    op.add_column('t', sa.Column('c%d', sa.String(length=40), nullable=True))\n",
+                k);
+        fprintf(f, "\n\ndef downgrade():\n    pass\n");
+        fclose(f);
+    }
+    snprintf(target, sizeof(target), "%s/sub", dir);
+    assert_int_equal(mkdir(target, 0700), 0);
+    snprintf(target, sizeof(target), "%s/sub/linked.txt", dir);
+    FILE *f = fopen(target, "w");
+    assert_non_null(f);
+    fprintf(f, "revision = 'linked'\ndown_revision = 'r%04d'\n", N - 1);
+    fclose(f);
+    snprintf(path, sizeof(path), "%s/zz_link.py", dir);
+    assert_int_equal(symlink("sub/linked.txt", path), 0);
+    snprintf(path, sizeof(path), "%s/zz_dangling.py", dir);
+    assert_int_equal(symlink("sub/nowhere.txt", path), 0);
+    snprintf(path, sizeof(path), "%s/zz_folder.py", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+
+    ath_arena *arena = ath_arena_new();
+    ath_diags diags;
+    ath_diags_init(&diags, arena);
+    ath_revision_decl *decls;
+    size_t count;
+    assert_int_equal(ath_script_load_ids(&decls, &count, arena, dir, &diags), 0);
+    assert_int_equal(diags.count, 0);
+    assert_int_equal(count, N + 1);
+    for (int i = 0; i < N; i++) {
+        char id[16], doc[16];
+        snprintf(id, sizeof(id), "r%04d", i);
+        snprintf(doc, sizeof(doc), "step %d", i);
+        assert_string_equal(decls[i].id, id);
+        assert_int_equal(decls[i].line, 7);
+        assert_string_equal(decls[i].doc, doc);
+        snprintf(path, sizeof(path), "%s/%04d_step.py", dir, i);
+        assert_string_equal(decls[i].path, path);
+        assert_int_equal(decls[i].ndown, i ? 1 : 0);
+    }
+    assert_string_equal(decls[BIG].longdoc, "step 7\n\nmore");
+    assert_string_equal(decls[N].id, "linked");
+    assert_non_null(strstr(decls[N].path, "/zz_link.py"));
+    ath_arena_free(arena);
+
+    for (int i = 0; i < N; i++) {
+        snprintf(path, sizeof(path), "%s/%04d_step.py", dir, i);
+        unlink(path);
+    }
+    const char *links[] = {"zz_link.py", "zz_dangling.py", "sub/linked.txt"};
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, links[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof(path), "%s/zz_folder.py", dir);
+    rmdir(path);
+    snprintf(path, sizeof(path), "%s/sub", dir);
+    rmdir(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +415,7 @@ int main(void)
         cmocka_unit_test(syntax_error_is_the_parser_diagnostic),
         cmocka_unit_test(other_refusals_and_python_semantics),
         cmocka_unit_test(bad_folders_fail_in_the_graph),
+        cmocka_unit_test(large_folder_with_links_is_read_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
