@@ -37,7 +37,8 @@ int runner_add_concurrently(ath_stmts *list, size_t from);
 void runner_version_sql(ath_buf *out, const ath_version_op *op, ath_dialect dialect,
                         bool returning);
 
-/* Whether alembic_version exists. ATH_EBACKEND, ATH_ENOMEM. */
-int runner_version_table_exists(bool *exists, ath_arena *arena, ath_backend *backend);
+/* Whether alembic_version and (`history` may be NULL) athanor_history
+ * exist, in one query. ATH_EBACKEND, ATH_ENOMEM. */
+int runner_tables_exist(bool *version, bool *history, ath_arena *arena, ath_backend *backend);
 
 #endif

@@ -557,11 +557,9 @@ static void who(run *r)
 static int locked_run(run *r, const char *target, bool upgrade, size_t *applied,
                       const ath_runner_options *opt)
 {
-    int rc = ath_backend_introspect(&r->schema, r->arena, r->be);
+    int rc = runner_tables_exist(&r->have_version_table, &r->have_history_table, r->arena, r->be);
     if (rc)
         return rc;
-    r->have_version_table = ath_schema_find_table(r->schema, NULL, "alembic_version") != NULL;
-    r->have_history_table = ath_schema_find_table(r->schema, NULL, "athanor_history") != NULL;
     rc = read_heads(r);
     if (rc)
         return rc;
@@ -570,7 +568,10 @@ static int locked_run(run *r, const char *target, bool upgrade, size_t *applied,
                  : ath_revmap_downgrade_plan(&plan, r->arena, r->map, r->heads, r->nheads, target);
     if (rc)
         return rc;
-    prepared *steps = plan.count ? ath_arena_alloc(r->arena, plan.count * sizeof(*steps)) : NULL;
+    /* Nothing to run (the deploy that finds the database at head): no schema to read. */
+    if (!plan.count)
+        return 0;
+    prepared *steps = ath_arena_alloc(r->arena, plan.count * sizeof(*steps));
     if (plan.count && !steps)
         return ath_error_oom();
     /* Every body first, so a refusal anywhere leaves the database untouched. */
@@ -589,6 +590,8 @@ static int locked_run(run *r, const char *target, bool upgrade, size_t *applied,
                              upgrade ? "upgrade" : "downgrade");
         return first_rc;
     }
+    if ((rc = ath_backend_introspect(&r->schema, r->arena, r->be)))
+        return rc;
     who(r);
     for (size_t i = 0; i < plan.count; i++) {
         if (opt && opt->on_step)
@@ -682,7 +685,7 @@ int ath_runner_current(const char ***out, size_t *count, ath_arena *arena, ath_b
     *out = NULL;
     *count = 0;
     bool exists = false;
-    int rc = runner_version_table_exists(&exists, arena, backend);
+    int rc = runner_tables_exist(&exists, NULL, arena, backend);
     if (rc || !exists)
         return rc;
     ath_rows rows;

@@ -94,19 +94,30 @@ void runner_version_sql(ath_buf *out, const ath_version_op *op, ath_dialect dial
     }
 }
 
-int runner_version_table_exists(bool *exists, ath_arena *arena, ath_backend *backend)
+int runner_tables_exist(bool *version, bool *history, ath_arena *arena, ath_backend *backend)
 {
     bool pg = ath_backend_dialect(backend) == ATH_DIALECT_POSTGRESQL;
     ath_rows rows;
-    *exists = false;
-    int rc = ath_backend_query(&rows, arena, backend,
-                               pg ? "SELECT to_regclass('alembic_version') IS NOT NULL"
-                                  : "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
-                                    "AND name = 'alembic_version'",
-                               NULL, 0);
+    *version = false;
+    if (history)
+        *history = false;
+    int rc = ath_backend_query(
+        &rows, arena, backend,
+        pg ? "SELECT to_regclass('alembic_version') IS NOT NULL, "
+             "to_regclass('athanor_history') IS NOT NULL"
+           : "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'table' "
+             "AND name = 'alembic_version'), (SELECT count(*) FROM sqlite_master "
+             "WHERE type = 'table' AND name = 'athanor_history')",
+        NULL, 0);
     if (rc)
         return rc;
-    const char *v = rows.nrows ? rows.values[0] : NULL;
-    *exists = v && (pg ? strcmp(v, "t") == 0 : strcmp(v, "0") != 0);
+    for (size_t i = 0; i < 2 && rows.nrows == 1 && i < rows.ncols; i++) {
+        const char *v = rows.values[i];
+        bool yes = v && (pg ? strcmp(v, "t") == 0 : strcmp(v, "0") != 0);
+        if (i == 0)
+            *version = yes;
+        else if (history)
+            *history = yes;
+    }
     return 0;
 }

@@ -315,7 +315,7 @@ static int stamp_locked(ath_backend *be, ath_arena *arena, const ath_revmap *map
                         const char *target, bool purge, const ath_stamp_options *opt)
 {
     bool exists = false;
-    int rc = runner_version_table_exists(&exists, arena, be);
+    int rc = runner_tables_exist(&exists, NULL, arena, be);
     const char **heads = NULL;
     size_t nheads = 0;
     if (!rc && exists && !purge)
