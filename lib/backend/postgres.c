@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
+#include "backend/libpq.h"
 
 /*
  * The key of the migration lock: the ASCII bytes of "athanor" read as one
@@ -116,24 +116,24 @@ static void scrub(ath_buf *buf, const char *secret)
  */
 static void abandon_copy(PGconn *conn, PGresult *res)
 {
-    ExecStatusType st = PQresultStatus(res);
+    ExecStatusType st = PQ(PQresultStatus)(res);
     if (st == PGRES_COPY_IN) {
-        PQputCopyEnd(conn, "COPY FROM STDIN is not supported by athanor");
+        PQ(PQputCopyEnd)(conn, "COPY FROM STDIN is not supported by athanor");
     } else if (st == PGRES_COPY_OUT) {
         char *chunk = NULL;
-        while (PQgetCopyData(conn, &chunk, 0) > 0) {
-            PQfreemem(chunk);
+        while (PQ(PQgetCopyData)(conn, &chunk, 0) > 0) {
+            PQ(PQfreemem)(chunk);
             chunk = NULL;
         }
     }
     PGresult *rest;
-    while ((rest = PQgetResult(conn)) != NULL)
-        PQclear(rest);
+    while ((rest = PQ(PQgetResult)(conn)) != NULL)
+        PQ(PQclear)(rest);
 }
 
 static bool is_copy(const PGresult *res)
 {
-    ExecStatusType st = PQresultStatus(res);
+    ExecStatusType st = PQ(PQresultStatus)(res);
     return st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH;
 }
 
@@ -143,22 +143,22 @@ static bool is_copy(const PGresult *res)
  */
 static int statement_failed(ath_backend *be, PGresult *res, const char *sql)
 {
-    const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = res ? PQ(PQresultErrorField)(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *sqlstate = res ? PQ(PQresultErrorField)(res, PG_DIAG_SQLSTATE) : NULL;
     ath_buf msg = ATH_BUF_INIT;
     if (primary)
         ath_buf_puts(&msg, primary);
     else if (res && is_copy(res))
         ath_buf_puts(&msg, "COPY is not supported");
     else
-        put_one_line(&msg, PQerrorMessage(conn_of(be)));
+        put_one_line(&msg, PQ(PQerrorMessage)(conn_of(be)));
     int rc;
     if (msg.oom)
         rc = ath_error_oom();
     else
         rc = ath_backend_fail("statement failed", ath_buf_cstr(&msg), sqlstate, sql);
     ath_buf_free(&msg);
-    PQclear(res);
+    PQ(PQclear)(res);
     return rc;
 }
 
@@ -166,7 +166,7 @@ static int statement_failed(ath_backend *be, PGresult *res, const char *sql)
 static PGresult *send_exec(ath_backend *be, const char *sql)
 {
     be->nstatements++;
-    PGresult *res = PQexec(conn_of(be), sql);
+    PGresult *res = PQ(PQexec)(conn_of(be), sql);
     if (res && is_copy(res))
         abandon_copy(conn_of(be), res);
     return res;
@@ -176,7 +176,7 @@ static PGresult *send_query(ath_backend *be, const char *sql, const char *const 
                             int nparams)
 {
     be->nstatements++;
-    PGresult *res = PQexecParams(conn_of(be), sql, nparams, NULL, params, NULL, NULL, 0);
+    PGresult *res = PQ(PQexecParams)(conn_of(be), sql, nparams, NULL, params, NULL, NULL, 0);
     if (res && is_copy(res))
         abandon_copy(conn_of(be), res);
     return res;
@@ -184,7 +184,7 @@ static PGresult *send_query(ath_backend *be, const char *sql, const char *const 
 
 static bool result_ok(const PGresult *res)
 {
-    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    ExecStatusType st = res ? PQ(PQresultStatus)(res) : PGRES_FATAL_ERROR;
     return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY;
 }
 
@@ -193,7 +193,7 @@ static int pg_exec(ath_backend *be, const char *sql)
     PGresult *res = send_exec(be, sql);
     if (!result_ok(res))
         return statement_failed(be, res, sql);
-    PQclear(res);
+    PQ(PQclear)(res);
     return 0;
 }
 
@@ -208,8 +208,8 @@ static int pg_query(ath_rows *out, ath_arena *arena, ath_backend *be, const char
     if (!result_ok(res))
         return statement_failed(be, res, sql);
 
-    size_t nrows = (size_t)PQntuples(res);
-    size_t ncols = (size_t)PQnfields(res);
+    size_t nrows = (size_t)PQ(PQntuples)(res);
+    size_t ncols = (size_t)PQ(PQnfields)(res);
     const char **names = NULL, **values = NULL;
     if (ncols) {
         names = ath_arena_alloc(arena, ncols * sizeof(*names));
@@ -224,14 +224,14 @@ static int pg_query(ath_rows *out, ath_arena *arena, ath_backend *be, const char
             goto oom;
     }
     for (size_t c = 0; c < ncols; c++)
-        if (!(names[c] = ath_arena_strdup(arena, PQfname(res, (int)c))))
+        if (!(names[c] = ath_arena_strdup(arena, PQ(PQfname)(res, (int)c))))
             goto oom;
     for (size_t r = 0; r < nrows; r++) {
         for (size_t c = 0; c < ncols; c++) {
-            if (PQgetisnull(res, (int)r, (int)c))
+            if (PQ(PQgetisnull)(res, (int)r, (int)c))
                 continue; /* already NULL: the arena zeroes */
-            const char *v = PQgetvalue(res, (int)r, (int)c);
-            size_t len = (size_t)PQgetlength(res, (int)r, (int)c);
+            const char *v = PQ(PQgetvalue)(res, (int)r, (int)c);
+            size_t len = (size_t)PQ(PQgetlength)(res, (int)r, (int)c);
             if (!(values[r * ncols + c] = ath_arena_strndup(arena, v, len)))
                 goto oom;
         }
@@ -240,10 +240,10 @@ static int pg_query(ath_rows *out, ath_arena *arena, ath_backend *be, const char
     out->ncols = ncols;
     out->names = names;
     out->values = values;
-    PQclear(res);
+    PQ(PQclear)(res);
     return 0;
 oom:
-    PQclear(res);
+    PQ(PQclear)(res);
     return ath_error_oom();
 }
 
@@ -287,7 +287,7 @@ static bool finish_connect(PGconn *conn, int timeout, bool *timed_out)
             return true;
         if (st == PGRES_POLLING_FAILED)
             return false;
-        struct pollfd pfd = {PQsocket(conn), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
+        struct pollfd pfd = {PQ(PQsocket)(conn), st == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0};
         if (pfd.fd < 0)
             return false;
         int wait = -1;
@@ -303,7 +303,7 @@ static bool finish_connect(PGconn *conn, int timeout, bool *timed_out)
         if (n < 0 && errno != EINTR)
             return false;
         if (n > 0)
-            st = PQconnectPoll(conn);
+            st = PQ(PQconnectPoll)(conn);
     }
 }
 
@@ -325,6 +325,9 @@ static void param_add(conn_params *p, const char *key, const char *value)
 static int pg_open(ath_backend *be, const ath_url *url, unsigned flags)
 {
     (void)flags;
+    int lrc = pq_load();
+    if (lrc)
+        return lrc;
     conn_params p = {NULL, NULL, 0, 0};
     p.cap = url->nparams + 10; /* our keywords, the URL's, and the terminating NULL */
     p.keys = ath_arena_alloc(be->arena, p.cap * sizeof(*p.keys));
@@ -354,20 +357,20 @@ static int pg_open(ath_backend *be, const ath_url *url, unsigned flags)
     p.values[p.n] = NULL;
 
     /* expand_dbname = 0: a database name is only ever a name, never a conninfo. */
-    PGconn *conn = PQconnectStartParams(p.keys, p.values, 0);
+    PGconn *conn = PQ(PQconnectStartParams)(p.keys, p.values, 0);
     if (!conn)
         return ath_error_oom();
-    PQsetNoticeReceiver(conn, drop_notice, NULL);
+    PQ(PQsetNoticeReceiver)(conn, drop_notice, NULL);
     bool timed_out = false;
-    if (PQstatus(conn) == CONNECTION_BAD ||
+    if (PQ(PQstatus)(conn) == CONNECTION_BAD ||
         !finish_connect(conn, timeout_seconds(ath_url_param_get(url, "connect_timeout")),
                         &timed_out)) {
         ath_buf why = ATH_BUF_INIT, msg = ATH_BUF_INIT;
         if (timed_out)
             ath_buf_puts(&why, "timeout expired");
         else
-            put_one_line(&why, PQerrorMessage(conn));
-        PQfinish(conn);
+            put_one_line(&why, PQ(PQerrorMessage)(conn));
+        PQ(PQfinish)(conn);
         scrub(&why, url->password);
         scrub(&why, ath_url_param_get(url, "password"));
         ath_buf_puts(&msg, "cannot connect to ");
@@ -383,7 +386,7 @@ static int pg_open(ath_backend *be, const ath_url *url, unsigned flags)
     be->conn = conn;
     int rc = pg_exec(be, "SET client_min_messages = warning");
     if (rc) {
-        PQfinish(conn);
+        PQ(PQfinish)(conn);
         be->conn = NULL;
     }
     return rc;
@@ -392,7 +395,7 @@ static int pg_open(ath_backend *be, const ath_url *url, unsigned flags)
 static void pg_close(ath_backend *be)
 {
     if (be->conn)
-        PQfinish(conn_of(be));
+        PQ(PQfinish)(conn_of(be));
     be->conn = NULL;
     be->locked = false;
 }
@@ -415,8 +418,8 @@ static int pg_lock(ath_backend *be)
         PGresult *res = send_exec(be, sql);
         if (!result_ok(res))
             return statement_failed(be, res, sql);
-        bool had = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-        PQclear(res);
+        bool had = PQ(PQntuples)(res) == 1 && strcmp(PQ(PQgetvalue)(res, 0, 0), "t") == 0;
+        PQ(PQclear)(res);
         if (had)
             break;
         struct timespec ts = {0, wait_ms * 1000000L};
@@ -435,8 +438,8 @@ static int pg_unlock(ath_backend *be)
     PGresult *res = send_exec(be, sql);
     if (!result_ok(res))
         return statement_failed(be, res, sql);
-    bool released = PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-    PQclear(res);
+    bool released = PQ(PQntuples)(res) == 1 && strcmp(PQ(PQgetvalue)(res, 0, 0), "t") == 0;
+    PQ(PQclear)(res);
     be->locked = false;
     if (!released)
         return ath_error(ATH_ECONFLICT, "the migration lock was not held by this session");
@@ -620,9 +623,9 @@ static const oid_slot *find_slot(const oid_slot *slots, size_t n, uint32_t oid)
 /* Parses an oid column; false for NULL or text that is no oid. */
 static bool get_oid(const PGresult *res, int row, int col, uint32_t *out)
 {
-    if (PQgetisnull(res, row, col))
+    if (PQ(PQgetisnull)(res, row, col))
         return false;
-    const char *s = PQgetvalue(res, row, col);
+    const char *s = PQ(PQgetvalue)(res, row, col);
     if (*s < '0' || *s > '9')
         return false;
     char *end;
@@ -636,9 +639,9 @@ static bool get_oid(const PGresult *res, int row, int col, uint32_t *out)
 
 static bool get_int(const PGresult *res, int row, int col, int *out)
 {
-    if (PQgetisnull(res, row, col))
+    if (PQ(PQgetisnull)(res, row, col))
         return false;
-    const char *s = PQgetvalue(res, row, col);
+    const char *s = PQ(PQgetvalue)(res, row, col);
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
@@ -651,7 +654,7 @@ static bool get_int(const PGresult *res, int row, int col, int *out)
 /* The text of a value, or NULL for SQL NULL (borrowed from the result). */
 static const char *get_text(const PGresult *res, int row, int col)
 {
-    return PQgetisnull(res, row, col) ? NULL : PQgetvalue(res, row, col);
+    return PQ(PQgetisnull)(res, row, col) ? NULL : PQ(PQgetvalue)(res, row, col);
 }
 
 static bool get_bool(const PGresult *res, int row, int col)
@@ -684,14 +687,14 @@ static ath_table *table_of(introspection *in, const PGresult *res, int row)
 static PGresult *catalog_query(introspection *in, const char *sql, int ncols)
 {
     PGresult *res = send_query(in->be, sql, NULL, 0);
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+    if (!res || PQ(PQresultStatus)(res) != PGRES_TUPLES_OK) {
         statement_failed(in->be, res, sql);
         return NULL;
     }
-    if (PQnfields(res) != ncols) {
-        ath_error(ATH_ERROR, "catalog query returned %d columns, expected %d", PQnfields(res),
+    if (PQ(PQnfields)(res) != ncols) {
+        ath_error(ATH_ERROR, "catalog query returned %d columns, expected %d", PQ(PQnfields)(res),
                   ncols);
-        PQclear(res);
+        PQ(PQclear)(res);
         return NULL;
     }
     return res;
@@ -700,10 +703,10 @@ static PGresult *catalog_query(introspection *in, const char *sql, int ncols)
 /* Number of consecutive rows from `row` whose column `col` has the same text. */
 static int group_len(const PGresult *res, int row, int col)
 {
-    int n = PQntuples(res);
-    const char *key = PQgetvalue(res, row, col);
+    int n = PQ(PQntuples)(res);
+    const char *key = PQ(PQgetvalue)(res, row, col);
     int end = row + 1;
-    while (end < n && strcmp(PQgetvalue(res, end, col), key) == 0)
+    while (end < n && strcmp(PQ(PQgetvalue)(res, end, col), key) == 0)
         end++;
     return end - row;
 }
@@ -738,7 +741,7 @@ static int read_enums(introspection *in, ath_arena *scratch)
     if (!res)
         return ath_error_last_code();
     ath_schema *schema = in->schema;
-    int nrows = PQntuples(res);
+    int nrows = PQ(PQntuples)(res);
     in->enums = ath_arena_alloc(scratch, (size_t)(nrows ? nrows : 1) * sizeof(*in->enums));
     if (!in->enums ||
         !RESERVE(schema->arena, schema->enums, schema->nenums, schema->enums_cap, (size_t)nrows))
@@ -772,10 +775,10 @@ static int read_enums(introspection *in, ath_arena *scratch)
         row += n;
     }
     qsort(in->enums, in->nenums, sizeof(*in->enums), cmp_slot);
-    PQclear(res);
+    PQ(PQclear)(res);
     return 0;
 oom:
-    PQclear(res);
+    PQ(PQclear)(res);
     return ath_error_oom();
 }
 
@@ -785,7 +788,7 @@ static int read_tables(introspection *in, ath_arena *scratch)
     if (!res)
         return ath_error_last_code();
     ath_schema *schema = in->schema;
-    int nrows = PQntuples(res);
+    int nrows = PQ(PQntuples)(res);
     in->tables = ath_arena_alloc(scratch, (size_t)(nrows ? nrows : 1) * sizeof(*in->tables));
     if (!in->tables ||
         !RESERVE(schema->arena, schema->tables, schema->ntables, schema->tables_cap, (size_t)nrows))
@@ -806,10 +809,10 @@ static int read_tables(introspection *in, ath_arena *scratch)
         in->ntables++;
     }
     qsort(in->tables, in->ntables, sizeof(*in->tables), cmp_slot);
-    PQclear(res);
+    PQ(PQclear)(res);
     return 0;
 oom:
-    PQclear(res);
+    PQ(PQclear)(res);
     return ath_error_oom();
 }
 
@@ -868,13 +871,13 @@ static int read_columns(introspection *in)
     if (!res)
         return ath_error_last_code();
     ath_schema *schema = in->schema;
-    int nrows = PQntuples(res);
+    int nrows = PQ(PQntuples)(res);
     int rc = 0;
     ath_table *t = NULL;
     for (int row = 0; row < nrows; row++) {
         /* A table's columns come together: size its array once, at the first. */
         if (row == 0 ||
-            strcmp(PQgetvalue(res, row, CO_TABLE), PQgetvalue(res, row - 1, CO_TABLE)) != 0) {
+            strcmp(PQ(PQgetvalue)(res, row, CO_TABLE), PQ(PQgetvalue)(res, row - 1, CO_TABLE)) != 0) {
             t = table_of(in, res, row);
             if (t && !RESERVE(schema->arena, t->columns, t->ncolumns, t->columns_cap,
                               (size_t)group_len(res, row, CO_TABLE)))
@@ -913,10 +916,10 @@ static int read_columns(introspection *in)
             goto oom;
     }
 done:
-    PQclear(res);
+    PQ(PQclear)(res);
     return rc;
 oom:
-    PQclear(res);
+    PQ(PQclear)(res);
     return ath_error_oom();
 }
 
@@ -1084,7 +1087,7 @@ static int read_constraints(introspection *in)
     PGresult *res = catalog_query(in, constraints_sql, CN_NCOLS);
     if (!res)
         return ath_error_last_code();
-    int nrows = PQntuples(res);
+    int nrows = PQ(PQntuples)(res);
     int rc = 0;
     for (int row = 0; row < nrows && rc == 0;) {
         int n = group_len(res, row, CN_OID);
@@ -1093,7 +1096,7 @@ static int read_constraints(introspection *in)
             rc = add_constraint(in, t, res, row, n);
         row += n;
     }
-    PQclear(res);
+    PQ(PQclear)(res);
     return rc;
 }
 
@@ -1125,7 +1128,7 @@ static int read_indexes(introspection *in)
     PGresult *res = catalog_query(in, indexes_sql, IX_NCOLS);
     if (!res)
         return ath_error_last_code();
-    int nrows = PQntuples(res);
+    int nrows = PQ(PQntuples)(res);
     int rc = 0;
     for (int row = 0; row < nrows && rc == 0;) {
         int n = group_len(res, row, IX_OID);
@@ -1134,7 +1137,7 @@ static int read_indexes(introspection *in)
             rc = add_index(in, t, res, row, n);
         row += n;
     }
-    PQclear(res);
+    PQ(PQclear)(res);
     return rc;
 }
 
@@ -1160,7 +1163,7 @@ static int read_schema(introspection *in)
  */
 static int pg_introspect(ath_schema *schema, ath_backend *be)
 {
-    PGTransactionStatusType ts = PQtransactionStatus(conn_of(be));
+    PGTransactionStatusType ts = PQ(PQtransactionStatus)(conn_of(be));
     if (ts == PQTRANS_INERROR)
         return ath_error(ATH_ECONFLICT,
                          "cannot read the schema: the current transaction has failed");
@@ -1184,7 +1187,7 @@ static int pg_introspect(ath_schema *schema, ath_backend *be)
         return pg_exec(be, finish);
     /* Keep the first error; the connection is put back as it was if it can be. */
     PGresult *res = send_exec(be, finish);
-    PQclear(res);
+    PQ(PQclear)(res);
     return rc;
 }
 
