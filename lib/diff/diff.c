@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct ctx {
@@ -355,75 +356,116 @@ static int by_name(const ath_table *a, const ath_table *b)
     return r ? r : strcmp(a->name, b->name);
 }
 
-static bool reaches(const ath_schema *s, size_t from, size_t to, bool *seen)
+static int by_name_ptr(const void *a, const void *b)
+{
+    return by_name(*(const ath_table *const *)a, *(const ath_table *const *)b);
+}
+
+/* The foreign keys between tables of `s` as index lists: adj[start[i]..start[i+1]). */
+typedef struct fk_graph {
+    const ath_table **sorted; /* the tables by name */
+    size_t *start, *adj;
+} fk_graph;
+
+static long find_sorted(const fk_graph *g, size_t n, const char *schema, const char *name,
+                        const ath_table *base)
+{
+    ath_table key;
+    memset(&key, 0, sizeof(key));
+    key.schema = schema;
+    key.name = name;
+    const ath_table *kp = &key;
+    const ath_table **hit = bsearch(&kp, g->sorted, n, sizeof(*g->sorted), by_name_ptr);
+    return hit ? (long)(*hit - base) : -1;
+}
+
+static bool reaches(const fk_graph *g, size_t from, size_t to, bool *seen)
 {
     if (seen[from])
         return false;
     seen[from] = true;
-    const ath_table *t = &s->tables[from];
-    for (size_t k = 0; k < t->nfks; k++) {
-        long r = table_index(s, t->fks[k].ref_schema, t->fks[k].ref_table);
-        if (r < 0 || (size_t)r == from)
-            continue;
-        if ((size_t)r == to || reaches(s, (size_t)r, to, seen))
+    for (size_t e = g->start[from]; e < g->start[from + 1]; e++)
+        if (g->adj[e] == to || reaches(g, g->adj[e], to, seen))
             return true;
-    }
     return false;
+}
+
+/* The round a table is peeled off in: one after the latest of those it needs. */
+static size_t level_of(const fk_graph *g, const bool *cyc, size_t i, size_t *level)
+{
+    if (level[i])
+        return level[i];
+    size_t l = 1;
+    for (size_t e = g->start[i]; e < g->start[i + 1]; e++) {
+        size_t r = g->adj[e];
+        if (cyc[i] && cyc[r])
+            continue;
+        size_t lr = level_of(g, cyc, r, level) + 1;
+        if (lr > l)
+            l = lr;
+    }
+    return level[i] = l;
 }
 
 /*
  * SQLAlchemy's sorted_tables: tables by name, then peeled off in rounds of
  * those whose referred tables are all out; foreign keys between tables of a
- * cycle are left out of the sort. *order gets table indexes.
+ * cycle are left out of the sort. *order gets table indexes. A table's round
+ * is one after the latest round of the tables it refers to, so the order is
+ * the tables by (round, name).
  */
 static int fk_order(size_t **order, ath_arena *arena, const ath_schema *s)
 {
-    size_t n = s->ntables;
-    size_t *byname = ath_arena_alloc(arena, (n + 1) * sizeof(size_t));
+    size_t n = s->ntables, nfks = 0;
+    for (size_t i = 0; i < n; i++)
+        nfks += s->tables[i].nfks;
+    fk_graph g;
+    g.sorted = ath_arena_alloc(arena, (n + 1) * sizeof(*g.sorted));
+    g.start = ath_arena_alloc(arena, (n + 2) * sizeof(size_t));
+    g.adj = ath_arena_alloc(arena, (nfks + 1) * sizeof(size_t));
     size_t *out = ath_arena_alloc(arena, (n + 1) * sizeof(size_t));
-    bool *cyc = ath_arena_alloc(arena, n + 1), *done = ath_arena_alloc(arena, n + 1);
-    bool *seen = ath_arena_alloc(arena, n + 1), *ready = ath_arena_alloc(arena, n + 1);
-    if (!byname || !out || !cyc || !done || !seen || !ready)
+    size_t *level = ath_arena_alloc(arena, (n + 1) * sizeof(size_t));
+    bool *cyc = ath_arena_alloc(arena, n + 1), *seen = ath_arena_alloc(arena, n + 1);
+    if (!g.sorted || !g.start || !g.adj || !out || !level || !cyc || !seen)
         return ath_error_oom();
+    for (size_t i = 0; i < n; i++)
+        g.sorted[i] = &s->tables[i];
+    if (n > 1)
+        qsort(g.sorted, n, sizeof(*g.sorted), by_name_ptr);
+    size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t j = i;
-        while (j > 0 && by_name(&s->tables[byname[j - 1]], &s->tables[i]) > 0) {
-            byname[j] = byname[j - 1];
-            j--;
+        g.start[i] = m;
+        const ath_table *t = &s->tables[i];
+        for (size_t k = 0; k < t->nfks; k++) {
+            long r = find_sorted(&g, n, t->fks[k].ref_schema, t->fks[k].ref_table, s->tables);
+            if (r >= 0 && (size_t)r != i)
+                g.adj[m++] = (size_t)r;
         }
-        byname[j] = i;
-        memset(seen, 0, n);
-        cyc[i] = reaches(s, i, i, seen);
     }
-    size_t nout = 0;
-    while (nout < n) {
-        size_t before = nout;
-        for (size_t bi = 0; bi < n; bi++) {
-            size_t i = byname[bi];
-            ready[i] = false;
-            if (done[i])
-                continue;
-            bool ok = true;
-            const ath_table *t = &s->tables[i];
-            for (size_t k = 0; k < t->nfks && ok; k++) {
-                long r = table_index(s, t->fks[k].ref_schema, t->fks[k].ref_table);
-                if (r < 0 || (size_t)r == i || (cyc[i] && cyc[r]))
-                    continue;
-                ok = done[r];
-            }
-            ready[i] = ok;
-        }
-        for (size_t bi = 0; bi < n; bi++)
-            if (ready[byname[bi]]) {
-                done[byname[bi]] = true;
-                out[nout++] = byname[bi];
-            }
-        if (nout == before) /* cannot happen once cycles are cut; be safe */
-            for (size_t bi = 0; bi < n; bi++)
-                if (!done[byname[bi]]) {
-                    done[byname[bi]] = true;
-                    out[nout++] = byname[bi];
-                }
+    g.start[n] = m;
+    for (size_t i = 0; i < n; i++) {
+        memset(seen, 0, n);
+        cyc[i] = reaches(&g, i, i, seen);
+        level[i] = 0;
+    }
+    size_t maxlevel = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = level_of(&g, cyc, i, level);
+        if (l > maxlevel)
+            maxlevel = l;
+    }
+    /* Stable by name within a round: count the rounds, then place in name order. */
+    size_t *first = ath_arena_alloc(arena, (maxlevel + 2) * sizeof(size_t));
+    if (!first)
+        return ath_error_oom();
+    memset(first, 0, (maxlevel + 2) * sizeof(size_t));
+    for (size_t i = 0; i < n; i++)
+        first[level[i] + 1]++;
+    for (size_t l = 1; l <= maxlevel + 1; l++)
+        first[l] += first[l - 1];
+    for (size_t bi = 0; bi < n; bi++) {
+        size_t i = (size_t)(g.sorted[bi] - s->tables);
+        out[first[level[i]]++] = i;
     }
     *order = out;
     return 0;
