@@ -20,6 +20,7 @@ typedef struct request {
     const char *command;
     const char *message, *dir, *url, *rev_id, *head, *splice, *autogenerate,
         *compare_server_default;
+    bool check; /* `check`: a database behind the heads is pending work (exit 3), not an error */
     cli_list models, labels, depends, renames;
 } request;
 
@@ -160,7 +161,7 @@ static int check_new_names(session *s, const request *q, const char *rev_id)
 }
 
 /* Alembic refuses to autogenerate on a database that is not at the heads. */
-static int check_up_to_date(session *s)
+static int check_up_to_date(session *s, const request *q)
 {
     const char **current = NULL;
     size_t ncurrent = 0;
@@ -182,8 +183,10 @@ static int check_up_to_date(session *s)
         matched++;
     }
     if (matched != ncurrent || ncurrent != heads.count) {
-        fputs("athanor: error: Target database is not up to date.\n", stderr);
-        return EXIT_ERROR;
+        fputs(q->check ? "athanor check: Target database is not up to date (migrations to run).\n"
+                       : "athanor: error: Target database is not up to date.\n",
+              stderr);
+        return q->check ? EXIT_DRIFT : EXIT_ERROR;
     }
     return 0;
 }
@@ -358,8 +361,11 @@ static int autogenerate(ath_op **up, size_t *nup, ath_dialect *dialect, session 
     if (rc == ATH_ENOTFOUND && parsed.dialect == ATH_DIALECT_SQLITE) {
         /* No database file yet: everything is new, and nothing is created to say so. */
         if (ath_revmap_count(s->map) != 0) {
-            fputs("athanor: error: Target database is not up to date.\n", stderr);
-            return EXIT_ERROR;
+            fputs(q->check ? "athanor check: Target database is not up to date (no database "
+                             "yet, migrations to run).\n"
+                           : "athanor: error: Target database is not up to date.\n",
+                  stderr);
+            return q->check ? EXIT_DRIFT : EXIT_ERROR;
         }
         actual = ath_schema_new(s->arena);
         if (!actual) {
@@ -369,7 +375,7 @@ static int autogenerate(ath_op **up, size_t *nup, ath_dialect *dialect, session 
     } else if (rc) {
         return cli_fail();
     } else {
-        if ((rc = check_up_to_date(s)))
+        if ((rc = check_up_to_date(s, q)))
             return rc;
         if (ath_backend_introspect(&actual, s->arena, s->backend) != 0)
             return cli_fail();
@@ -510,3 +516,53 @@ static int run(const char *command, bool always_autogenerate, int argc, char **a
 int cmd_migrate(int argc, char **argv) { return run("migrate", true, argc, argv); }
 
 int cmd_revision(int argc, char **argv) { return run("revision", false, argc, argv); }
+
+/*
+ * `athanor check`: what `flask db check` does with a newer Alembic, for CI:
+ * exit 0 when the database is at the heads and the models match it, 3 when
+ * there are migrations to run or changes no migration has yet. Writes
+ * nothing and changes nothing.
+ */
+int cmd_check(int argc, char **argv)
+{
+    request q;
+    memset(&q, 0, sizeof(q));
+    q.command = "check";
+    q.dir = "migrations";
+    q.check = true;
+    const char *help = NULL;
+    const cli_option options[] = {
+        {"directory", 'd', true, &q.dir},
+        {"url", 0, true, &q.url},
+        {"compare-server-default", 0, false, &q.compare_server_default},
+        {"help", 'h', false, &help},
+    };
+    int rc = cli_parse_with_models("check", argc, argv, options,
+                                   sizeof(options) / sizeof(*options), &q.models);
+    if (!rc && help) {
+        printf("usage: athanor check [-d DIR] [--models PATH]... [--url URL] "
+               "[--compare-server-default]\n\n"
+               "Check that the database is at the head revision(s) and that the models need\n"
+               "no new migration. Exit 0 if so, 3 if not (the changes are listed), 1 on error.\n");
+    } else if (!rc && !(rc = check_folder(q.dir))) {
+        session s;
+        rc = session_open(&s, "check", q.dir, q.url, true, false);
+        ath_op *up = NULL;
+        size_t nup = 0;
+        ath_dialect dialect = ATH_DIALECT_SQLITE;
+        if (!rc)
+            rc = autogenerate(&up, &nup, &dialect, &s, &q);
+        if (!rc && nup) {
+            print_detected(up, nup);
+            fprintf(stderr, "athanor check: New upgrade operations detected (%zu); write them "
+                            "with athanor migrate\n",
+                    nup);
+            rc = EXIT_DRIFT;
+        } else if (!rc) {
+            puts("No new upgrade operations detected.");
+        }
+        session_close(&s);
+    }
+    request_free(&q);
+    return rc;
+}

@@ -95,6 +95,7 @@ int cmd_history(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_revision(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_stamp(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_branches(int argc, char **argv);

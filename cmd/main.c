@@ -14,6 +14,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  branches    show the revisions where the history branches\n"
+    "  check       exit 3 if the database is behind or the models need a migration\n"
     "  create-all  create the tables the models declare and the database lacks\n"
     "  current     show the revision(s) the database is at\n"
     "  downgrade   revert migrations (default: one)\n"
@@ -38,6 +39,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"branches", cmd_branches},
+    {"check", cmd_check},
     {"create-all", cmd_create_all},
     {"current", cmd_current},
     {"downgrade", cmd_downgrade},

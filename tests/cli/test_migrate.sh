@@ -162,6 +162,20 @@ PY
         fail "flask db current on an athanor-made folder: $(cat "$SCRATCH/flask.out")"
 fi
 
+# check: 0 at head with nothing to migrate, 3 for model changes, nothing written.
+n=$(scripts)
+run check --url "$URL"
+expect_status 0 "check at head"
+grep -q "^No new upgrade operations detected.$" "$SCRATCH/out" && pass || fail "check at head: $(cat "$SCRATCH/out")"
+cp models.py "$SCRATCH/models.v3"
+echo "    age = db.Column(db.Integer)" >>models.py
+run check --url "$URL"
+expect_status 3 "check with a model change"
+expect_err_contains "New upgrade operations detected (1)" "check with a model change"
+expect_err_contains "Detected add_column 'user.age'" "check lists the change"
+cp "$SCRATCH/models.v3" models.py
+[ "$(scripts)" -eq "$n" ] && pass || fail "check wrote a script"
+
 run migrate -m x --url "$URL" --rename user.nope=other
 expect_status 1 "--rename of a missing column"
 run migrate -m x --url "$URL" --rename nodot
@@ -182,6 +196,10 @@ run migrate -m "behind" --url "$URL"
 expect_status 1 "migrate on a database behind the head"
 expect_err_contains "Target database is not up to date." "migrate behind"
 [ "$(scripts)" -eq $((head_before + 1)) ] && pass || fail "migrate behind wrote a file"
+
+run check --url "$URL"
+expect_status 3 "check on a database behind the head"
+expect_err_contains "Target database is not up to date" "check behind"
 
 run revision -m dup --rev-id bbbb00000001
 expect_status 1 "a revision id twice"
