@@ -124,6 +124,14 @@ typedef struct ath_op {
     unsigned run_flags;
     const char *schema; /* table-level ops and enum ops; NULL: the default schema */
     const char *table;  /* the table the op works on; NULL for enum ops and execute */
+    /* Batch ops: the naming_convention={...} of their batch_alter_table, as
+     * nnaming pairs naming[2i] (key: "uq", "fk", ...) and naming[2i+1] (the
+     * template); NULL and 0 when none. On SQLite the rebuild names the
+     * table's unnamed constraints by it (as Alembic's reflection does), so
+     * drop_constraint can name them. Ops of one block may each carry part:
+     * the block's convention is their union. */
+    const char *const *naming;
+    size_t nnaming;
     union {
         /* create_table: the whole definition (its schema and name equal the op's).
          * drop_table: the dropped table's definition; NULL when not known (a
@@ -236,6 +244,22 @@ enum {
  */
 int ath_ops_apply(ath_schema *schema, const ath_op *ops, size_t n, ath_dialect dialect,
                   unsigned flags, ath_diags *diags, size_t *failed);
+
+/*
+ * The name SQLAlchemy's naming convention template `tmpl` gives a constraint
+ * of `table` on `columns` (referring to `ref_table`(`ref_columns`) for a
+ * foreign key; NULL otherwise), whose own name is `name` (NULL: unnamed):
+ * %(table_name)s, %(column_0_name)s, %(column_0N_name)s, %(column_0_N_name)s,
+ * %(column_0_label)s, %(referred_table_name)s, %(referred_column_0_name)s,
+ * %(referred_column_0N_name)s, %(referred_column_0_N_name)s,
+ * %(constraint_name)s and %%. A string in `arena`; NULL when the template
+ * needs what is not given (a token it cannot fill, %(constraint_name)s of an
+ * unnamed constraint) or memory runs out.
+ */
+const char *ath_convention_name(ath_arena *arena, const char *tmpl, const char *table,
+                                const char *const *columns, size_t ncolumns,
+                                const char *ref_table, const char *const *ref_columns,
+                                const char *name);
 
 /*
  * Deep copies: every string and array is copied into `arena`. A copied

@@ -552,24 +552,28 @@ static bool same_str(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* Whether `before` had constraint `index` of `kind` of t: by name, else by content. */
+/* Whether `before` had constraint `index` of `kind` of t: by name, or by
+ * content as an unnamed one (which batch_alter_table's naming_convention may
+ * have named in the block). */
 static bool had_constraint(const ath_table *before, const ath_table *t, int kind, size_t index)
 {
     if (kind == 0) {
         const ath_foreign_key *f = &t->fks[index];
         for (size_t i = 0; i < before->nfks; i++) {
             const ath_foreign_key *g = &before->fks[i];
-            if (f->name ? same_str(f->name, g->name)
-                        : !g->name && same_str(f->ref_table, g->ref_table) &&
-                              same_names(f->columns, f->ncolumns, g->columns, g->ncolumns))
+            if (f->name && same_str(f->name, g->name))
+                return true;
+            if (!g->name && same_str(f->ref_table, g->ref_table) &&
+                same_names(f->columns, f->ncolumns, g->columns, g->ncolumns))
                 return true;
         }
     } else if (kind == 1) {
         const ath_unique *u = &t->uniques[index];
         for (size_t i = 0; i < before->nuniques; i++) {
             const ath_unique *v = &before->uniques[i];
-            if (u->name ? same_str(u->name, v->name)
-                        : !v->name && same_names(u->columns, u->ncolumns, v->columns, v->ncolumns))
+            if (u->name && same_str(u->name, v->name))
+                return true;
+            if (!v->name && same_names(u->columns, u->ncolumns, v->columns, v->ncolumns))
                 return true;
         }
     } else {

@@ -638,21 +638,98 @@ static void op_create_index(ctx *c, const ath_table *t, const ath_index *ix)
     }
 }
 
-static void op_drop_unique(ctx *c, const ath_table *t, const ath_unique *u)
+/*
+ * SQLite keeps no name for a constraint created without one. Alembic's batch
+ * mode can still drop it: batch_alter_table(naming_convention={...}) reflects
+ * the table into a MetaData with that convention, which names every unnamed
+ * unique constraint and foreign key, and drop_constraint names it so. These
+ * are the templates Alembic's documentation gives (the models' own
+ * convention has already named every constraint it could).
+ */
+static const char *const uq_convention[2] = {"uq", "uq_%(table_name)s_%(column_0_name)s"};
+static const char *const fk_convention[2] = {
+    "fk", "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"};
+
+/* True when a named constraint of `at` is called `name`. */
+static bool constraint_named(const ath_table *at, const char *name)
 {
-    if (!u->name) {
+    if (at->pk.name && strcmp(at->pk.name, name) == 0)
+        return true;
+    for (size_t i = 0; i < at->nuniques; i++)
+        if (streq(at->uniques[i].name, name))
+            return true;
+    for (size_t i = 0; i < at->nfks; i++)
+        if (streq(at->fks[i].name, name))
+            return true;
+    for (size_t i = 0; i < at->nchecks; i++)
+        if (streq(at->checks[i].name, name))
+            return true;
+    return false;
+}
+
+/*
+ * The name the convention gives the unnamed unique (u) or foreign key (fk)
+ * of the database's table `at` in a batch block on the table now called
+ * `table`; NULL when it cannot drop just that one: not SQLite or no batch
+ * mode, another constraint of the table has or gets the same name.
+ */
+static const char *conventional_name(ctx *c, const ath_table *at, const char *table,
+                                     const ath_unique *u, const ath_foreign_key *fk,
+                                     const ath_op *op)
+{
+    if (c->d != ATH_DIALECT_SQLITE || !op->batch || !at)
+        return NULL;
+    const char *tmpl = u ? uq_convention[1] : fk_convention[1];
+    const char *name =
+        u ? ath_convention_name(c->arena, tmpl, table, u->columns, u->ncolumns, NULL, NULL, NULL)
+          : ath_convention_name(c->arena, tmpl, table, fk->columns, fk->ncolumns, fk->ref_table,
+                                fk->ref_columns, NULL);
+    if (!name || constraint_named(at, name))
+        return NULL;
+    for (size_t i = 0; u && i < at->nuniques; i++) {
+        const ath_unique *o = &at->uniques[i];
+        if (o != u && !o->name &&
+            streq(ath_convention_name(c->arena, tmpl, table, o->columns, o->ncolumns, NULL,
+                                      NULL, NULL),
+                  name))
+            return NULL;
+    }
+    for (size_t i = 0; fk && i < at->nfks; i++) {
+        const ath_foreign_key *o = &at->fks[i];
+        if (o != fk && !o->name &&
+            streq(ath_convention_name(c->arena, tmpl, table, o->columns, o->ncolumns,
+                                      o->ref_table, o->ref_columns, NULL),
+                  name))
+            return NULL;
+    }
+    return name;
+}
+
+/* Drops u of the database's table `at` (NULL: not known), now table t. */
+static void op_drop_unique(ctx *c, const ath_table *at, const ath_table *t, const ath_unique *u)
+{
+    ath_op *op = push(c, ATH_OP_DROP_CONSTRAINT, t, true);
+    if (!op)
+        return;
+    const char *name = u->name ? u->name : conventional_name(c, at, t->name, u, NULL, op);
+    if (!name) {
+        c->n--; /* never drop_constraint(None) */
         NOTE(c, ATH_DIAG_NOTE,
              "unique constraint on %s(%s) has no name in the database: not dropped (drop it "
              "by hand)",
              t->name, join(c, u->columns, u->ncolumns, ", "));
         return;
     }
-    ath_op *op = push(c, ATH_OP_DROP_CONSTRAINT, t, true);
-    if (op) {
-        op->u.constraint.type = ATH_CONSTRAINT_UNIQUE;
-        op->u.constraint.name = u->name;
-        op->u.constraint.has_def = true;
-        op->u.constraint.unique = *u;
+    op->u.constraint.type = ATH_CONSTRAINT_UNIQUE;
+    op->u.constraint.name = name;
+    op->u.constraint.has_def = true;
+    op->u.constraint.unique = *u;
+    if (!u->name) {
+        /* The downgrade re-creates it under that name: batch mode cannot add
+         * an unnamed constraint. */
+        op->u.constraint.unique.name = name;
+        op->naming = uq_convention;
+        op->nnaming = 1;
     }
 }
 
@@ -731,7 +808,7 @@ static void compare_indexes(ctx *c, const ath_table *at, const ath_table *dt)
         const ath_index *ai = find_index(at, name);
         const ath_unique *au = find_unique(at, name);
         if (au && !amatched[au - at->uniques])
-            op_drop_unique(c, dt, au);
+            op_drop_unique(c, at, dt, au);
         if (ai)
             op_drop_index(c, dt, ai);
     }
@@ -762,14 +839,14 @@ static void compare_indexes(ctx *c, const ath_table *at, const ath_table *dt)
         } else if (au && du) {
             if (!same_set(renamed_list(c, dt, au->columns, au->ncolumns), au->ncolumns,
                           du->columns, du->ncolumns)) {
-                op_drop_unique(c, dt, au);
+                op_drop_unique(c, at, dt, au);
                 op_create_unique(c, dt, du);
             }
         } else if (ai && du) {
             op_drop_index(c, dt, ai);
             op_create_unique(c, dt, du);
         } else if (au && di && !amatched[au - at->uniques]) {
-            op_drop_unique(c, dt, au);
+            op_drop_unique(c, at, dt, au);
             op_create_index(c, dt, di);
         }
     }
@@ -790,7 +867,7 @@ static void compare_indexes(ctx *c, const ath_table *at, const ath_table *dt)
             op_create_unique(c, dt, &dt->uniques[j]);
     for (size_t i = 0; i < at->nuniques; i++)
         if (!at->uniques[i].name && !amatched[i])
-            op_drop_unique(c, dt, &at->uniques[i]);
+            op_drop_unique(c, at, dt, &at->uniques[i]);
 }
 
 static const char *fk_action(const char *a)
@@ -820,21 +897,30 @@ static bool fk_same(ctx *c, const ath_table *dt, const ath_foreign_key *a,
            ieq(a->deferrable ? a->initially : NULL, b->deferrable ? b->initially : NULL);
 }
 
-static void op_drop_fk(ctx *c, const ath_table *t, const ath_foreign_key *fk)
+/* Drops fk of the database's table `at` (NULL: not known), now table t. */
+static void op_drop_fk(ctx *c, const ath_table *at, const ath_table *t,
+                       const ath_foreign_key *fk)
 {
-    if (!fk->name) {
+    ath_op *op = push(c, ATH_OP_DROP_CONSTRAINT, t, true);
+    if (!op)
+        return;
+    const char *name = fk->name ? fk->name : conventional_name(c, at, t->name, NULL, fk, op);
+    if (!name) {
+        c->n--; /* never drop_constraint(None) */
         NOTE(c, ATH_DIAG_NOTE,
              "foreign key %s(%s) -> %s has no name in the database: not dropped (drop it by "
              "hand)",
              t->name, join(c, fk->columns, fk->ncolumns, ", "), fk->ref_table);
         return;
     }
-    ath_op *op = push(c, ATH_OP_DROP_CONSTRAINT, t, true);
-    if (op) {
-        op->u.constraint.type = ATH_CONSTRAINT_FOREIGNKEY;
-        op->u.constraint.name = fk->name;
-        op->u.constraint.has_def = true;
-        op->u.constraint.fk = *fk;
+    op->u.constraint.type = ATH_CONSTRAINT_FOREIGNKEY;
+    op->u.constraint.name = name;
+    op->u.constraint.has_def = true;
+    op->u.constraint.fk = *fk;
+    if (!fk->name) {
+        op->u.constraint.fk.name = name;
+        op->naming = fk_convention;
+        op->nnaming = 1;
     }
 }
 
@@ -858,7 +944,7 @@ static void compare_fks(ctx *c, const ath_table *at, const ath_table *dt)
         for (size_t j = 0; j < dt->nfks && !found; j++)
             found = fk_same(c, dt, &at->fks[i], &dt->fks[j]);
         if (!found)
-            op_drop_fk(c, dt, &at->fks[i]);
+            op_drop_fk(c, at, dt, &at->fks[i]);
     }
     for (size_t j = 0; j < dt->nfks; j++) {
         bool found = false;
@@ -1159,7 +1245,7 @@ static void drop_tables(ctx *c)
         for (size_t f = 0; f < t->nfks; f++) {
             long r = table_index(s, t->fks[f].ref_schema, t->fks[f].ref_table);
             if (r >= 0 && (size_t)r != order[k] && pos[r] >= 0 && pos[r] < pos[order[k]])
-                op_drop_fk(c, t, &t->fks[f]);
+                op_drop_fk(c, t, t, &t->fks[f]);
         }
     }
     for (size_t k = n; k-- > 0 && !c->oom;) {

@@ -1176,6 +1176,139 @@ static int apply_one(ctx *c)
     return fail(c, ATH_EINVAL, "unknown op kind %d", (int)op->kind);
 }
 
+/* ---- naming conventions: Alembic's batch_alter_table(naming_convention=) ---- */
+
+/* Appends names[0..n) joined by sep (each prefixed by `prefix_` when given). */
+static void put_joined(ath_buf *b, const char *const *names, size_t n, const char *sep,
+                       const char *prefix)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            ath_buf_puts(b, sep);
+        if (prefix)
+            ath_buf_printf(b, "%s_", prefix);
+        ath_buf_puts(b, names[i]);
+    }
+}
+
+/* One %(token)s; false when it cannot be filled. */
+static bool put_token(ath_buf *b, const char *tok, size_t len, const char *table,
+                      const char *const *cols, size_t ncols, const char *ref_table,
+                      const char *const *ref_cols, const char *name)
+{
+#define TOK(s) (len == sizeof(s) - 1 && memcmp(tok, s, len) == 0)
+    const char *const *list = cols;
+    const char *prefix = NULL;
+    if (TOK("table_name")) {
+        ath_buf_puts(b, table);
+        return true;
+    }
+    if (TOK("constraint_name")) {
+        if (!name)
+            return false;
+        ath_buf_puts(b, name);
+        return true;
+    }
+    if (TOK("referred_table_name")) {
+        if (!ref_table)
+            return false;
+        ath_buf_puts(b, ref_table);
+        return true;
+    }
+    if (len > 9 && memcmp(tok, "referred_", 9) == 0) {
+        if (!ref_cols)
+            return false;
+        list = ref_cols;
+        tok += 9;
+        len -= 9;
+    } else if (TOK("column_0_label") || TOK("column_0N_label") || TOK("column_0_N_label")) {
+        prefix = table;
+    }
+    if (!ncols || !list)
+        return false;
+    if (TOK("column_0_name") || TOK("column_0_label")) {
+        put_joined(b, list, 1, "", prefix);
+        return true;
+    }
+    if (TOK("column_0N_name") || TOK("column_0N_label")) {
+        put_joined(b, list, ncols, "", prefix);
+        return true;
+    }
+    if (TOK("column_0_N_name") || TOK("column_0_N_label")) {
+        put_joined(b, list, ncols, "_", prefix);
+        return true;
+    }
+    return false;
+#undef TOK
+}
+
+const char *ath_convention_name(ath_arena *arena, const char *tmpl, const char *table,
+                                const char *const *columns, size_t ncolumns,
+                                const char *ref_table, const char *const *ref_columns,
+                                const char *name)
+{
+    if (!tmpl || !table)
+        return NULL;
+    ath_buf b = ATH_BUF_INIT;
+    bool ok = true;
+    for (const char *p = tmpl; *p && ok; p++) {
+        if (*p != '%') {
+            ath_buf_putc(&b, *p);
+        } else if (p[1] == '%') {
+            ath_buf_putc(&b, '%');
+            p++;
+        } else if (p[1] == '(') {
+            const char *end = strchr(p + 2, ')');
+            ok = end && end[1] == 's' &&
+                 put_token(&b, p + 2, (size_t)(end - p - 2), table, columns, ncolumns,
+                           ref_table, ref_columns, name);
+            if (ok)
+                p = end + 1;
+        } else {
+            ok = false;
+        }
+    }
+    const char *out = ok && !b.oom ? ath_arena_strdup(arena, ath_buf_cstr(&b)) : NULL;
+    ath_buf_free(&b);
+    return out;
+}
+
+/* The block's template for `key` ("uq", "fk"): the first op of ops[0..n) that has it. */
+static const char *block_convention(const ath_op *ops, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < ops[i].nnaming; k++)
+            if (ops[i].naming[2 * k] && strcmp(ops[i].naming[2 * k], key) == 0)
+                return ops[i].naming[2 * k + 1];
+    return NULL;
+}
+
+/*
+ * Alembic reflects a rebuilt table into MetaData(naming_convention=...):
+ * every unnamed unique constraint and foreign key its templates can name
+ * gets that name, for the block's drop_constraint and in the new table.
+ */
+static int name_by_convention(ctx *c, ath_table *t, const ath_op *ops, size_t n)
+{
+    const char *uq = block_convention(ops, n, "uq"), *fk = block_convention(ops, n, "fk");
+    for (size_t i = 0; uq && i < t->nuniques; i++) {
+        ath_unique *u = &t->uniques[i];
+        if (u->name)
+            continue;
+        u->name = ath_convention_name(c->a, uq, t->name, (const char *const *)u->columns,
+                                      u->ncolumns, NULL, NULL, NULL);
+    }
+    for (size_t i = 0; fk && i < t->nfks; i++) {
+        ath_foreign_key *f = &t->fks[i];
+        if (f->name)
+            continue;
+        f->name = ath_convention_name(c->a, fk, t->name, (const char *const *)f->columns,
+                                      f->ncolumns, f->ref_table,
+                                      (const char *const *)f->ref_columns, NULL);
+    }
+    return 0;
+}
+
 /* ---- SQLite batch blocks: Alembic's column order ---- */
 
 /*
@@ -1223,6 +1356,8 @@ static int order_begin(ctx *c, batch_order *o, const ath_op *ops, size_t n, size
         o->rebuild = o->rebuild || rebuilds(&ops[i + len]);
         len++;
     }
+    if (o->rebuild && name_by_convention(c, o->t, ops + i, len))
+        return oom();
     if (o->rebuild)
         for (size_t k = o->t->nchecks; k-- > 0;) {
             if (o->t->checks[k].name)

@@ -29,6 +29,8 @@ typedef struct reader {
     bool oom;
     /* inside `with op.batch_alter_table(...) as <batch_name>:` */
     const char *batch_name, *batch_table, *batch_schema;
+    const char *const *batch_naming; /* its naming_convention: key, template pairs */
+    size_t batch_nnaming;
     /* inside `with op.get_context().autocommit_block():` */
     bool autocommit;
 } reader;
@@ -1013,6 +1015,8 @@ static int run_op(reader *r, const opspec *spec, const ath_py_node *call, bool b
     if (op.batch) {
         op.table = r->batch_table;
         op.schema = r->batch_schema;
+        op.naming = r->batch_naming;
+        op.nnaming = r->batch_nnaming;
     }
     switch (spec->kind) {
     case ATH_OP_CREATE_TABLE: {
@@ -1463,6 +1467,42 @@ static int autocommit_stmt(reader *r, const ath_py_node *st, const ath_py_node *
     return rc;
 }
 
+/*
+ * batch_alter_table's naming_convention: a dict literal of str to str (None:
+ * none), into r->batch_naming. Keys are kept as written; what uses them reads
+ * "uq" and "fk".
+ */
+static int naming_value(reader *r, const ath_py_node *e)
+{
+    r->batch_naming = NULL;
+    r->batch_nnaming = 0;
+    if (!e || is_none(e))
+        return 0;
+    if (e->kind != ATH_PY_DICT)
+        return err(r, e, "op.batch_alter_table: naming_convention must be a dict literal of "
+                         "strings");
+    size_t n = e->dict.keys.count;
+    const char **pairs = ath_arena_alloc(r->arena, (2 * n + 1) * sizeof(char *));
+    if (!pairs)
+        return oom(r);
+    for (size_t i = 0; i < n; i++) {
+        const ath_py_node *k = e->dict.keys.items[i], *v = e->dict.values.items[i];
+        const char *ks = k ? ath_py_str_value(k) : NULL, *vs = v ? ath_py_str_value(v) : NULL;
+        if (!ks || !vs)
+            return err(r, k ? k : e,
+                       "op.batch_alter_table: naming_convention must map strings to strings");
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(pairs[2 * j], ks) == 0)
+                return err(r, k, "op.batch_alter_table: naming_convention key '%s' given twice",
+                           ks);
+        pairs[2 * i] = ks;
+        pairs[2 * i + 1] = vs;
+    }
+    r->batch_naming = pairs;
+    r->batch_nnaming = n;
+    return 0;
+}
+
 static int with_stmt(reader *r, const ath_py_node *st)
 {
     const ath_py_node *item0 = st->with.items.count == 1 ? st->with.items.items[0] : NULL;
@@ -1476,14 +1516,16 @@ static int with_stmt(reader *r, const ath_py_node *st)
         return refuse(r, st, "a with statement other than op.batch_alter_table(...)");
     if (!item->with_item.target || item->with_item.target->kind != ATH_PY_NAME)
         return err(r, st, "op.batch_alter_table: write `as batch_op`");
-    static const char *const names[] = {"table_name", "schema", "recreate", NULL};
+    static const char *const names[] = {"table_name", "schema", "recreate",
+                                        "naming_convention", NULL};
     args a;
     int rc = bind(r, ctx, "op.batch_alter_table", names, 3, false, &a);
     const char *table, *schema, *recreate;
     if (rc || (rc = need(r, ctx, "op.batch_alter_table", &a, 0, "table_name")) ||
         (rc = str_value(r, a.v[0], "op.batch_alter_table", "table_name", false, &table)) ||
         (rc = str_value(r, a.v[1], "op.batch_alter_table", "schema", true, &schema)) ||
-        (rc = str_value(r, a.v[2], "op.batch_alter_table", "recreate", true, &recreate)))
+        (rc = str_value(r, a.v[2], "op.batch_alter_table", "recreate", true, &recreate)) ||
+        (rc = naming_value(r, a.v[3])))
         return rc;
     if (recreate && strcmp(recreate, "auto") != 0)
         return err(r, a.v[2], "op.batch_alter_table: recreate='%s' is not supported; only 'auto'",
@@ -1493,6 +1535,8 @@ static int with_stmt(reader *r, const ath_py_node *st)
     r->batch_schema = schema;
     rc = body(r, &st->with.body);
     r->batch_name = r->batch_table = r->batch_schema = NULL;
+    r->batch_naming = NULL;
+    r->batch_nnaming = 0;
     return rc;
 }
 
@@ -1770,6 +1814,11 @@ void ath_ops_dump(ath_buf *b, const ath_op *ops, size_t n)
             ath_buf_printf(b, " schema=%s", op->schema);
         if (op->table)
             ath_buf_printf(b, " table=%s", op->table);
+        for (size_t k = 0; k < op->nnaming; k++)
+            ath_buf_printf(b, "%s%s: %s", k ? ", " : " naming_convention={", op->naming[2 * k],
+                           op->naming[2 * k + 1]);
+        if (op->nnaming)
+            ath_buf_putc(b, '}');
         switch (op->kind) {
         case ATH_OP_CREATE_TABLE:
             ath_buf_putc(b, '\n');

@@ -671,6 +671,45 @@ static int enum_value_call(ath_buf *out, const ath_op *op)
     return 0;
 }
 
+/* A str in double quotes, as Alembic's documentation spells naming
+ * conventions; repr() when that would need escapes. */
+static void py_dquoted(ath_buf *out, const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f) {
+            py_repr(out, s);
+            return;
+        }
+    ath_buf_printf(out, "\"%s\"", s);
+}
+
+/*
+ * ', naming_convention={"uq": "..."}' when ops of the block carry a naming
+ * convention: their union, each key once (the first op's template wins), in
+ * the order the ops give them.
+ */
+static void naming_convention(ath_buf *out, const ath_op *ops, size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < ops[i].nnaming; k++) {
+            const char *key = ops[i].naming[2 * k];
+            bool seen = false;
+            for (size_t p = 0; p <= i && !seen; p++)
+                for (size_t q = 0; q < (p == i ? k : ops[p].nnaming) && !seen; q++)
+                    seen = strcmp(ops[p].naming[2 * q], key) == 0;
+            if (seen)
+                continue;
+            ath_buf_puts(out, any ? ", " : ", naming_convention={");
+            any = true;
+            py_dquoted(out, key);
+            ath_buf_puts(out, ": ");
+            py_dquoted(out, ops[i].naming[2 * k + 1]);
+        }
+    if (any)
+        ath_buf_putc(out, '}');
+}
+
 static bool same(const char *a, const char *b)
 {
     return a == b || (a && b && strcmp(a, b) == 0);
@@ -944,15 +983,18 @@ static int render_body(writer *w, ath_buf *out, const ath_op *ops, size_t n, boo
             i++;
             continue;
         }
+        size_t end = i;
+        while (end < n && ops[end].batch && same(ops[end].table, op->table) &&
+               same(ops[end].schema, op->schema))
+            end++;
         ath_buf_puts(out, "    with op.batch_alter_table(");
         py_repr(out, op->table ? op->table : "");
         ath_buf_puts(out, ", schema=");
         name_or_none(out, op->schema);
+        naming_convention(out, ops + i, end - i);
         ath_buf_puts(out, ") as batch_op:\n");
         size_t j = i;
-        for (; j < n && ops[j].batch && same(ops[j].table, op->table) &&
-               same(ops[j].schema, op->schema);
-             j++) {
+        for (; j < end; j++) {
             ath_buf_clear(&text);
             ath_buf_puts(&text, "    ");
             w->nbody = j;

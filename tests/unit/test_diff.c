@@ -404,18 +404,138 @@ static void unnamed_constraints_are_never_dropped_as_none(void **state)
 {
     (void)state;
     ath_schema *a = base(), *d = base();
-    a->tables[1].fks[0].name = NULL; /* SQLite: no name */
+    a->tables[1].fks[0].name = NULL; /* not a name PostgreSQL would leave out */
     d->tables[1].nfks = 0;
     ath_unique *u = ath_table_add_unique(a, &a->tables[0]);
     u->columns = list("email", NULL);
     u->ncolumns = 1;
-    ath_diff_options o = {0};
+    ath_diff_options o = {.dialect = PG};
     ath_op *ops = NULL;
     size_t n = 9;
     ath_diags_init(&notes, A);
     assert_int_equal(ath_diff(&ops, &n, A, a, d, &o, &notes), 0);
     assert_int_equal(n, 0);
     assert_true(has_note(ATH_DIAG_NOTE, "foreign key post(user_id) -> user has no name"));
+    assert_true(has_note(ATH_DIAG_NOTE, "unique constraint on user(email) has no name"));
+}
+
+static const ath_unique *unique_named(const ath_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->nuniques; i++)
+        if (t->uniques[i].name && strcmp(t->uniques[i].name, name) == 0)
+            return &t->uniques[i];
+    return NULL;
+}
+
+/* SQLite keeps no name for them: batch_alter_table(naming_convention=...)
+ * names them as Alembic's documentation does, and the downgrade re-creates
+ * them under that name. */
+static void sqlite_unnamed_constraints_dropped_by_naming_convention(void **state)
+{
+    (void)state;
+    ath_schema *a = base(), *d = base();
+    a->tables[1].fks[0].name = NULL;
+    d->tables[1].nfks = 0;
+    ath_unique *u = ath_table_add_unique(a, &a->tables[0]);
+    u->columns = list("email", NULL);
+    u->ncolumns = 1;
+    ath_diags_init(&notes, A);
+    ath_op *ops = NULL;
+    size_t n = 0;
+    assert_int_equal(ath_diff(&ops, &n, A, a, d, &(ath_diff_options){.dialect = LITE}, &notes), 0);
+    char *got = dump(ops, n);
+    assert_string_equal(got, "b.drop_constraint post.fk_post_user_id_user; "
+                             "b.drop_constraint user.uq_user_email");
+    free(got);
+    assert_false(has_note(ATH_DIAG_NOTE, "has no name"));
+    assert_int_equal(ops[1].u.constraint.type, ATH_CONSTRAINT_UNIQUE);
+    assert_int_equal(ops[1].nnaming, 1);
+    assert_string_equal(ops[1].naming[0], "uq");
+    assert_string_equal(ops[1].naming[1], "uq_%(table_name)s_%(column_0_name)s");
+    assert_int_equal(ops[0].u.constraint.type, ATH_CONSTRAINT_FOREIGNKEY);
+    assert_int_equal(ops[0].nnaming, 1);
+    assert_string_equal(ops[0].naming[0], "fk");
+    assert_string_equal(ops[0].naming[1],
+                        "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s");
+
+    /* upgrade: the models' schema */
+    ath_schema *up = NULL;
+    assert_int_equal(ath_schema_copy(&up, A, a), 0);
+    if (ath_ops_apply(up, ops, n, LITE, 0, NULL, NULL))
+        fail_msg("upgrade: %s", ath_error_last());
+    char *x = json(up), *y = json(d);
+    assert_string_equal(x, y);
+    free(x);
+    free(y);
+
+    /* downgrade: both back, under the conventional names */
+    ath_op *inv = NULL;
+    size_t ninv = 0;
+    assert_int_equal(ath_ops_inverse(&inv, &ninv, A, ops, n), 0);
+    ath_schema *down = NULL;
+    assert_int_equal(ath_schema_copy(&down, A, d), 0);
+    if (ath_ops_apply(down, inv, ninv, LITE, 0, NULL, NULL))
+        fail_msg("downgrade: %s", ath_error_last());
+    const ath_unique *back = unique_named(&down->tables[0], "uq_user_email");
+    assert_non_null(back);
+    assert_int_equal(back->ncolumns, 1);
+    assert_string_equal(back->columns[0], "email");
+    assert_int_equal(down->tables[1].nfks, 1);
+    assert_string_equal(down->tables[1].fks[0].name, "fk_post_user_id_user");
+    assert_string_equal(down->tables[1].fks[0].ref_table, "user");
+
+    /* a changed one: dropped by its conventional name, the new one added */
+    ath_schema *d2 = base();
+    u = ath_table_add_unique(d2, &d2->tables[0]);
+    u->columns = list("name", NULL);
+    u->ncolumns = 1;
+    ath_schema *a2 = base();
+    u = ath_table_add_unique(a2, &a2->tables[0]);
+    u->columns = list("email", NULL);
+    u->ncolumns = 1;
+    check_ops(a2, d2, LITE, NULL,
+              "b.create_unique_constraint user.user_name_key; "
+              "b.drop_constraint user.uq_user_email");
+}
+
+/* Two unnamed constraints the convention gives one name, or a name another
+ * constraint has: neither can be dropped by it, the note stays. */
+static void sqlite_conventional_name_taken_keeps_the_note(void **state)
+{
+    (void)state;
+    ath_schema *a = base(), *d = base();
+    ath_unique *u = ath_table_add_unique(a, &a->tables[0]);
+    u->columns = list("email", NULL);
+    u->ncolumns = 1;
+    u = ath_table_add_unique(a, &a->tables[0]);
+    u->columns = list("email", "name");
+    u->ncolumns = 2;
+    u = ath_table_add_unique(d, &d->tables[0]);
+    u->columns = list("email", "name");
+    u->ncolumns = 2;
+    ath_diags_init(&notes, A);
+    ath_op *ops = NULL;
+    size_t n = 9;
+    assert_int_equal(ath_diff(&ops, &n, A, a, d, &(ath_diff_options){.dialect = LITE}, &notes), 0);
+    assert_int_equal(n, 0);
+    assert_true(has_note(ATH_DIAG_NOTE, "unique constraint on user(email) has no name"));
+
+    ath_schema *a2 = base(), *d2 = base();
+    u = ath_table_add_unique(a2, &a2->tables[0]);
+    u->columns = list("email", NULL);
+    u->ncolumns = 1;
+    u = ath_table_add_unique(a2, &a2->tables[0]);
+    u->name = "uq_user_email"; /* named so by hand, on another column */
+    u->columns = list("name", NULL);
+    u->ncolumns = 1;
+    u = ath_table_add_unique(d2, &d2->tables[0]);
+    u->name = "uq_user_email";
+    u->columns = list("name", NULL);
+    u->ncolumns = 1;
+    ath_diags_init(&notes, A);
+    assert_int_equal(ath_diff(&ops, &n, A, a2, d2, &(ath_diff_options){.dialect = LITE}, &notes),
+                     0);
+    assert_int_equal(n, 0);
     assert_true(has_note(ATH_DIAG_NOTE, "unique constraint on user(email) has no name"));
 }
 
@@ -593,6 +713,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(indexes_added_removed_changed, setup, teardown),
         cmocka_unit_test_setup_teardown(unnamed_uniques_matched_by_columns_and_named_by_database,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(sqlite_unnamed_constraints_dropped_by_naming_convention,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(sqlite_conventional_name_taken_keeps_the_note, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(unnamed_constraints_are_never_dropped_as_none, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(foreign_keys_compare_options, setup, teardown),

@@ -1178,6 +1178,116 @@ static void a_small_history_replays_to_the_expected_schema(void **state)
     }
 }
 
+/* ---- batch_alter_table(naming_convention=...) on SQLite ---- */
+
+static const char *const UQ_NC[] = {"uq", "uq_%(table_name)s_%(column_0_name)s"};
+static const char *const FK_NC[] = {"fk", "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s"};
+
+/* base(LITE) with what SQLite keeps of unnamed constraints: user's unique on
+ * email and a second one on username, post's foreign key, none named. */
+static ath_schema *unnamed_base(ath_arena *a)
+{
+    ath_schema *s = base(a, LITE);
+    ath_table *u = find(s, "user");
+    u->uniques[0].name = NULL;
+    ath_unique *uq = ath_table_add_unique(s, u);
+    uq->seq = 2;
+    uq->columns = ts_strs(a, 1, "username");
+    uq->ncolumns = 1;
+    find(s, "post")->fks[0].name = NULL;
+    return s;
+}
+
+static ath_op batch_drop(const char *table, const char *name, ath_constraint_type type,
+                         const char *const *naming)
+{
+    ath_op op = table_op(ATH_OP_DROP_CONSTRAINT, table);
+    op.batch = true;
+    op.u.constraint.name = name;
+    op.u.constraint.type = type;
+    op.naming = naming;
+    op.nnaming = naming ? 1 : 0;
+    return op;
+}
+
+/* The rebuild names every unnamed constraint its templates can, as Alembic's
+ * reflection into MetaData(naming_convention=...) does: the drop finds the
+ * one, the others keep the name in the new table. */
+static void naming_convention_names_unnamed_constraints_in_a_sqlite_batch(void **state)
+{
+    (void)state;
+    ath_arena *a = ath_arena_new();
+    ath_schema *s = unnamed_base(a);
+    ath_op op = batch_drop("user", "uq_user_email", ATH_CONSTRAINT_UNIQUE, UQ_NC);
+    if (apply1(s, &op, LITE))
+        fail_msg("%s", ath_error_last());
+    ath_table *u = find(s, "user");
+    assert_int_equal(u->nuniques, 1);
+    assert_string_equal(u->uniques[0].name, "uq_user_username");
+    assert_string_equal(u->uniques[0].columns[0], "username");
+    /* the foreign key: only the "fk" template names it */
+    assert_null(find(s, "post")->fks[0].name);
+    op = batch_drop("post", "fk_post_user_id_user", ATH_CONSTRAINT_FOREIGNKEY, FK_NC);
+    if (apply1(s, &op, LITE))
+        fail_msg("%s", ath_error_last());
+    assert_int_equal(find(s, "post")->nfks, 0);
+    /* the convention on another op of the block is the block's */
+    s = unnamed_base(a);
+    ath_op ops[2] = {table_op(ATH_OP_DROP_INDEX, "user"),
+                     batch_drop("user", "uq_user_email", ATH_CONSTRAINT_UNIQUE, NULL)};
+    ops[0].batch = true;
+    ops[0].u.index.name = "ix_user_username";
+    ops[0].naming = UQ_NC;
+    ops[0].nnaming = 1;
+    if (ath_ops_apply(s, ops, 2, LITE, 0, NULL, NULL))
+        fail_msg("%s", ath_error_last());
+    assert_int_equal(find(s, "user")->nuniques, 1);
+    ath_arena_free(a);
+}
+
+/* No convention, one that gives another name, or PostgreSQL (which names
+ * every constraint itself): the existing refusal. */
+static void unnamed_constraint_without_matching_convention_is_not_found(void **state)
+{
+    (void)state;
+    ath_arena *a = ath_arena_new();
+    ath_schema *s = unnamed_base(a);
+    refused(s, batch_drop("user", "uq_user_email", ATH_CONSTRAINT_UNIQUE, NULL), LITE,
+            ATH_ENOTFOUND, "drop_constraint uq_user_email on user: constraint does not exist");
+    static const char *const other[] = {"uq", "uniq_%(column_0_name)s"};
+    refused(s, batch_drop("user", "uq_user_email", ATH_CONSTRAINT_UNIQUE, other), LITE,
+            ATH_ENOTFOUND, "drop_constraint uq_user_email on user: constraint does not exist");
+    /* %(constraint_name)s cannot name an unnamed constraint */
+    static const char *const by_name[] = {"uq", "uq_%(constraint_name)s"};
+    refused(s, batch_drop("user", "uq_", ATH_CONSTRAINT_UNIQUE, by_name), LITE, ATH_ENOTFOUND,
+            "drop_constraint uq_ on user: constraint does not exist");
+    refused(s, batch_drop("user", "uq_user_email", ATH_CONSTRAINT_UNIQUE, UQ_NC), PG,
+            ATH_ENOTFOUND, "drop_constraint uq_user_email on user: constraint does not exist");
+    ath_arena_free(a);
+}
+
+static void convention_tokens(void **state)
+{
+    (void)state;
+    ath_arena *a = ath_arena_new();
+    const char *cols[] = {"a", "b"}, *refs[] = {"x", "y"};
+#define NAME(tmpl, name) ath_convention_name(a, tmpl, "t", cols, 2, "r", refs, name)
+    assert_string_equal(NAME("uq_%(table_name)s_%(column_0_name)s", NULL), "uq_t_a");
+    assert_string_equal(NAME("%(column_0N_name)s|%(column_0_N_name)s", NULL), "ab|a_b");
+    assert_string_equal(NAME("%(column_0_label)s|%(column_0N_label)s", NULL), "t_a|t_at_b");
+    assert_string_equal(NAME("fk_%(referred_table_name)s_%(referred_column_0_name)s", NULL),
+                        "fk_r_x");
+    assert_string_equal(NAME("%(referred_column_0_N_name)s 100%%", NULL), "x_y 100%");
+    assert_string_equal(NAME("ck_%(table_name)s_%(constraint_name)s", "pos"), "ck_t_pos");
+    assert_null(NAME("ck_%(table_name)s_%(constraint_name)s", NULL));
+    assert_null(NAME("%(column_1_name)s", NULL));
+    assert_null(NAME("%(table_name)", NULL));
+    assert_null(ath_convention_name(a, "%(referred_table_name)s", "t", cols, 2, NULL, NULL,
+                                    NULL));
+#undef NAME
+    ath_arena_free(a);
+}
+
 static void schema_copy_is_deep(void **state)
 {
     (void)state;
@@ -1221,6 +1331,9 @@ int main(void)
         cmocka_unit_test(execute_is_refused_unless_skipped_and_bulk_insert_checks_columns),
         cmocka_unit_test(a_failing_op_leaves_the_earlier_ones_unapplied),
         cmocka_unit_test(a_small_history_replays_to_the_expected_schema),
+        cmocka_unit_test(naming_convention_names_unnamed_constraints_in_a_sqlite_batch),
+        cmocka_unit_test(unnamed_constraint_without_matching_convention_is_not_found),
+        cmocka_unit_test(convention_tokens),
         cmocka_unit_test(schema_copy_is_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -179,6 +179,49 @@ static void test_server_defaults_match_the_models_spelling(void **state)
     }
 }
 
+/* batch_alter_table(naming_convention={...}): on every op of the block, none after it. */
+static void test_batch_naming_convention_read_onto_the_block(void **state)
+{
+    (void)state;
+    const char *src =
+        HEAD "def upgrade():\n"
+             "    with op.batch_alter_table('user', schema=None, naming_convention={\"uq\": "
+             "\"uq_%(table_name)s_%(column_0_name)s\", 'fk': 'fk_%(table_name)s'}) as batch_op:\n"
+             "        batch_op.drop_constraint('uq_user_email', type_='unique')\n"
+             "        batch_op.drop_column('email')\n"
+             "    with op.batch_alter_table('post') as batch_op:\n"
+             "        batch_op.drop_constraint('fk_post_user', type_='foreignkey')\n\n"
+             "def downgrade():\n    pass\n";
+    result res;
+    run(&res, "versions/ae10_x.py", src, ATH_DIALECT_SQLITE);
+    assert_int_equal(res.up_rc, 0);
+    const char *nc = " naming_convention={uq: uq_%(table_name)s_%(column_0_name)s, "
+                     "fk: fk_%(table_name)s}";
+    char want[1024];
+    snprintf(want, sizeof(want),
+             "== upgrade ==\n"
+             "8:9 batch drop_constraint table=user%s name=uq_user_email type=unique\n"
+             "9:9 batch drop_column table=user%s column=email\n"
+             "11:9 batch drop_constraint table=post name=fk_post_user type=foreignkey\n"
+             "== downgrade ==\n",
+             nc, nc);
+    assert_string_equal(ath_buf_cstr(&res.text), want);
+    ath_buf_free(&res.text);
+}
+
+static void test_refuses_bad_naming_convention(void **state)
+{
+    (void)state;
+    refused("    with op.batch_alter_table('user', naming_convention=conv) as batch_op:\n"
+            "        batch_op.drop_constraint('x')",
+            "versions/ae10_x.py:7:57: error: revision ae10: op.batch_alter_table: "
+            "naming_convention must be a dict literal of strings\n");
+    refused("    with op.batch_alter_table('user', naming_convention={'uq': 1}) as batch_op:\n"
+            "        batch_op.drop_constraint('x')",
+            "versions/ae10_x.py:7:58: error: revision ae10: op.batch_alter_table: "
+            "naming_convention must map strings to strings\n");
+}
+
 static void test_refuses_for_loop(void **state)
 {
     (void)state;
@@ -284,6 +327,8 @@ int main(void)
         cmocka_unit_test(test_golden_data_migration),
         cmocka_unit_test(test_golden_postgresql_enums),
         cmocka_unit_test(test_server_defaults_match_the_models_spelling),
+        cmocka_unit_test(test_batch_naming_convention_read_onto_the_block),
+        cmocka_unit_test(test_refuses_bad_naming_convention),
         cmocka_unit_test(test_refuses_for_loop),
         cmocka_unit_test(test_refuses_branch_on_dialect),
         cmocka_unit_test(test_refuses_get_bind_execute_and_reports_all),

@@ -166,6 +166,52 @@ static void test_sqlite_rename_column_via_new_column_name(void **state)
     golden("sqlite_rename_column", ATH_DIALECT_SQLITE);
 }
 
+/* batch_alter_table(naming_convention={...}), as Alembic's documentation
+ * drops SQLite's unnamed constraints: read onto every op of the block and
+ * written back once. */
+static void test_sqlite_batch_naming_convention(void **state)
+{
+    (void)state;
+    golden("sqlite_drop_unnamed_constraints", ATH_DIALECT_SQLITE);
+}
+
+/* Ops that each carry part of the block's convention: one dict, each key
+ * once, in the order the ops give them; blocks without one have none. */
+static void test_batch_naming_convention_is_the_union_of_the_ops(void **state)
+{
+    (void)state;
+    static const char *const uq[] = {"uq", "uq_%(table_name)s_%(column_0_name)s"};
+    static const char *const both[] = {"fk", "fk_%(table_name)s_%(column_0_name)s",
+                                       "uq", "other_%(column_0_name)s"};
+    ath_op ops[3];
+    for (int i = 0; i < 3; i++) {
+        ops[i] = ath_op_make(ATH_OP_DROP_CONSTRAINT);
+        ops[i].batch = true;
+        ops[i].table = i < 2 ? "user" : "post";
+        ops[i].u.constraint.type = ATH_CONSTRAINT_UNIQUE;
+        ops[i].u.constraint.name = i == 0 ? "uq_user_email" : i == 1 ? "fk_user_pid" : "x";
+    }
+    ops[0].naming = uq;
+    ops[0].nnaming = 1;
+    ops[1].naming = both;
+    ops[1].nnaming = 2;
+    ops[1].u.constraint.type = ATH_CONSTRAINT_FOREIGNKEY;
+    ath_script_meta meta = {"m", "aaaa00000001", NULL, 0, NULL, 0, NULL, 0, DATE};
+    ath_buf out = ATH_BUF_INIT;
+    assert_int_equal(ath_script_write(&out, &meta, ops, 3, NULL, 0, ATH_DIALECT_SQLITE), 0);
+    const char *text = ath_buf_cstr(&out);
+    const char *want_user =
+        "    with op.batch_alter_table('user', schema=None, naming_convention={"
+        "\"uq\": \"uq_%(table_name)s_%(column_0_name)s\", "
+        "\"fk\": \"fk_%(table_name)s_%(column_0_name)s\"}) as batch_op:\n"
+        "        batch_op.drop_constraint('uq_user_email', type_='unique')\n"
+        "        batch_op.drop_constraint('fk_user_pid', type_='foreignkey')\n";
+    if (!strstr(text, want_user))
+        fail_msg("no user block with the union of the conventions in:\n%s", text);
+    assert_non_null(strstr(text, "    with op.batch_alter_table('post', schema=None) as batch_op:\n"));
+    ath_buf_free(&out);
+}
+
 static void test_merge_has_tuple_down_revision_and_pass_bodies(void **state)
 {
     (void)state;
@@ -350,6 +396,8 @@ int main(void)
         cmocka_unit_test(test_sqlite_drop_column_restores_reflected_types),
         cmocka_unit_test(test_sqlite_alter_type_and_nullable),
         cmocka_unit_test(test_sqlite_rename_column_via_new_column_name),
+        cmocka_unit_test(test_sqlite_batch_naming_convention),
+        cmocka_unit_test(test_batch_naming_convention_is_the_union_of_the_ops),
         cmocka_unit_test(test_merge_has_tuple_down_revision_and_pass_bodies),
         cmocka_unit_test(test_pg_create_table_with_enum_and_jsonb),
         cmocka_unit_test(test_pg_add_enum_column),
