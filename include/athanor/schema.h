@@ -119,6 +119,7 @@ typedef struct ath_foreign_key {
     const char *onupdate;
     bool deferrable;
     const char *initially;       /* "DEFERRED" / "IMMEDIATE"; NULL if not given */
+    bool use_alter;              /* models' use_alter=True: added by ALTER TABLE after the tables */
 } ath_foreign_key;
 
 typedef struct ath_check {

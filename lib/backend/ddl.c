@@ -2,8 +2,8 @@
  * CREATE statements for a whole Schema, spelled and ordered as SQLAlchemy's
  * create_all() emits them: enum types first, then tables in foreign-key
  * layers (schema order within a layer), each table's indexes and comments
- * right after it, and foreign keys of a cycle added afterwards with ALTER
- * TABLE where the dialect can.
+ * right after it, and foreign keys of a cycle or marked use_alter added
+ * afterwards with ALTER TABLE where the dialect can.
  */
 #include "athanor.h"
 #include "backend/ddl.h"
@@ -378,8 +378,15 @@ static int plan_make(plan *p, const ath_schema *s, ath_dialect d)
         qsort(p->by_name, n, sizeof(*p->by_name), cmp_tables_by_name);
     for (size_t i = 0, k = 0; i < n; i++) {
         p->first_fk[i] = k;
-        for (size_t f = 0; f < s->tables[i].nfks; f++)
-            p->refs[k++] = ref_index(s, p->by_name, &s->tables[i].fks[f]);
+        for (size_t f = 0; f < s->tables[i].nfks; f++, k++) {
+            const ath_foreign_key *fk = &s->tables[i].fks[f];
+            p->refs[k] = ref_index(s, p->by_name, fk);
+            /* use_alter=True: no part of the table order, and added by ALTER
+             * TABLE after all tables where the dialect can ALTER one in;
+             * SQLite keeps it inline in CREATE TABLE, as SQLAlchemy does. */
+            if (fk->use_alter && d == ATH_DIALECT_POSTGRESQL)
+                p->deferred[k] = true;
+        }
     }
 
     /* SQLAlchemy's order: in rounds, every table whose referred tables were
@@ -392,7 +399,8 @@ static int plan_make(plan *p, const ath_schema *s, ath_dialect d)
             bool ready = !p->done[i];
             for (size_t f = 0; f < s->tables[i].nfks && ready; f++) {
                 size_t r = p->refs[p->first_fk[i] + f];
-                ready = r == (size_t)-1 || r == i || p->done[r];
+                ready = s->tables[i].fks[f].use_alter || r == (size_t)-1 || r == i ||
+                        p->done[r];
             }
             p->ready[i] = ready;
         }

@@ -1040,8 +1040,13 @@ static int add_fk(reader *r, mtable *mt, const ath_scope *s, const ath_py_node *
         return rdiag(r, s, v, "initially= must be a string literal");
     if (!bool_kw(r, s, call, "deferrable", &fk->deferrable, NULL))
         return ATH_EPARSE;
-    if (ath_py_call_kw(call, "use_alter") || ath_py_call_kw(call, "match"))
-        return rdiag(r, s, call, "ForeignKey use_alter= / match= are not supported yet");
+    if (!bool_kw(r, s, call, "use_alter", &fk->use_alter, NULL))
+        return ATH_EPARSE;
+    if ((v = ath_py_call_kw(call, "match")) &&
+        !(v->kind == ATH_PY_CONST && v->constant.kind == ATH_PY_CONST_NONE))
+        return rdiag(r, s, v,
+                     "ForeignKey / ForeignKeyConstraint match= is not supported (MATCH FULL / "
+                     "PARTIAL cannot be represented yet); remove it");
     return push_flag(r, &mt->fk_named, &mt->nfkn, &mt->fkn_cap, fk->name != NULL) ? 0 : r->rc;
 }
 

@@ -5,7 +5,7 @@
  * generate.py with the real SQLAlchemy, or written by hand for 2.0-only
  * syntax), or the diagnostics the reader must give (expected.<dialect>.err).
  * Optional types.txt lines "Name = type expression" are configured mappings.
- * Also: table names, file discovery, and reading speed.
+ * Also: table names, file discovery, reading speed, and use_alter= / match=.
  */
 #include "testsupport.h"
 
@@ -283,6 +283,72 @@ static void a_thousand_models_are_read_in_full(void **state)
     ath_arena_free(a);
 }
 
+/* Reads one models.py; the schema, or NULL with the diagnostics in `diags`. */
+static ath_schema *read_one(ath_arena *a, ath_diags *diags, const char *text)
+{
+    ath_diags_init(diags, a);
+    const char *path = "models.py";
+    size_t len = strlen(text);
+    ath_models_options opt = {ATH_DIALECT_POSTGRESQL, NULL, 0, NULL};
+    ath_schema *schema = NULL;
+    if (ath_models_read_sources(&schema, a, &path, &text, &len, 1, &opt, diags) != 0)
+        return NULL;
+    return schema;
+}
+
+#define UA_HEAD                                                                                    \
+    "from flask_sqlalchemy import SQLAlchemy\nimport sqlalchemy as sa\ndb = SQLAlchemy()\n"        \
+    "class P(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+
+/* use_alter= is kept per foreign key (the golden use_alter cases check the
+ * DDL); a non-literal use_alter and any match= are diagnostics. */
+static void use_alter_is_read_and_match_refused(void **state)
+{
+    (void)state;
+    ath_arena *a = ath_arena_new();
+    ath_diags diags;
+    ath_schema *s = read_one(
+        a, &diags,
+        UA_HEAD "class C(db.Model):\n"
+                "    __table_args__ = (sa.ForeignKeyConstraint(['b'], ['p.id'], use_alter=True),\n"
+                "                      sa.ForeignKeyConstraint(['c'], ['p.id'], use_alter=False))\n"
+                "    id = db.Column(db.Integer, primary_key=True)\n"
+                "    a = db.Column(db.Integer, db.ForeignKey('p.id', use_alter=True, match=None))\n"
+                "    b = db.Column(db.Integer)\n"
+                "    c = db.Column(db.Integer)\n"
+                "    d = db.Column(db.Integer, db.ForeignKey('p.id'))\n");
+    assert_non_null(s);
+    const ath_table *t = ath_schema_find_table(s, NULL, "c");
+    assert_non_null(t);
+    assert_int_equal(t->nfks, 4);
+    size_t alter = 0;
+    for (size_t i = 0; i < t->nfks; i++) {
+        const char *col = t->fks[i].columns[0];
+        bool want = strcmp(col, "a") == 0 || strcmp(col, "b") == 0;
+        assert_int_equal(t->fks[i].use_alter, want);
+        alter += t->fks[i].use_alter;
+    }
+    assert_int_equal(alter, 2);
+
+    assert_null(read_one(a, &diags,
+                         UA_HEAD "class C(db.Model):\n"
+                                 "    id = db.Column(db.Integer, primary_key=True)\n"
+                                 "    a = db.Column(db.Integer, db.ForeignKey('p.id', "
+                                 "use_alter='yes'))\n"));
+    assert_int_equal(diags.count, 1);
+    assert_string_equal(diags.items[0].message, "use_alter= must be True or False");
+
+    assert_null(read_one(a, &diags,
+                         UA_HEAD "class C(db.Model):\n"
+                                 "    id = db.Column(db.Integer, primary_key=True)\n"
+                                 "    a = db.Column(db.Integer, db.ForeignKey('p.id', "
+                                 "match='FULL'))\n"));
+    assert_int_equal(diags.count, 1);
+    assert_non_null(strstr(diags.items[0].message, "match= is not supported"));
+    assert_int_equal(diags.items[0].line, 8);
+    ath_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -290,6 +356,7 @@ int main(void)
         cmocka_unit_test(flask_table_names_follow_flask_sqlalchemy_3),
         cmocka_unit_test(expand_skips_hidden_venv_cache_and_migrations),
         cmocka_unit_test(a_thousand_models_are_read_in_full),
+        cmocka_unit_test(use_alter_is_read_and_match_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,8 +111,10 @@ SCENARIOS = [
          v2=user("email = db.Column(db.String(120), comment='where mail goes')",
                  args="{'comment': 'the people'}"),
          no_change=("sqlite",), golden=("postgresql",)),
-    dict(name="fk_cycle", v1=user(),
-         unsupported="use_alter= / match= are not supported yet",
+    # use_alter=True closing a cycle: Alembic writes the key inline with
+    # use_alter=True, and its create_table then leaves it out on PostgreSQL
+    # and never adds it (the key is lost); Athanor adds it after both tables.
+    dict(name="fk_cycle", v1=user(), golden=("sqlite", "postgresql"),
          v2=user() + """
 
 class Left(db.Model):
