@@ -100,5 +100,6 @@ int cmd_stamp(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_branches(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_edit(int argc, char **argv);
 
 #endif

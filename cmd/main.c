@@ -18,6 +18,7 @@ static const char usage[] =
     "  create-all  create the tables the models declare and the database lacks\n"
     "  current     show the revision(s) the database is at\n"
     "  downgrade   revert migrations (default: one)\n"
+    "  edit        open a revision's script in $EDITOR\n"
     "  heads       show the head revisions of the migrations folder\n"
     "  history     list the revisions, newest first\n"
     "  init        create a migrations folder\n"
@@ -43,6 +44,7 @@ static const command commands[] = {
     {"create-all", cmd_create_all},
     {"current", cmd_current},
     {"downgrade", cmd_downgrade},
+    {"edit", cmd_edit},
     {"heads", cmd_heads},
     {"history", cmd_history},
     {"init", cmd_init},

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* ---- stamp ---- */
@@ -355,5 +356,83 @@ int cmd_merge(int argc, char **argv)
         session_close(&s);
     }
     free(revs);
+    return rc;
+}
+
+/* ---- edit ---- */
+
+/* Runs $VISUAL, else $EDITOR, else vi on `path` through the shell (an editor
+ * may come with arguments: "code -w"); its exit status decides. */
+static int run_editor(const char *path)
+{
+    const char *editor = getenv("VISUAL");
+    if (!editor || !*editor)
+        editor = getenv("EDITOR");
+    if (!editor || !*editor)
+        editor = "vi";
+    size_t n = strlen(editor) + sizeof(" \"$1\"");
+    char *cmd = malloc(n);
+    if (!cmd)
+        return ath_error_oom();
+    snprintf(cmd, n, "%s \"$1\"", editor);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", cmd, "sh", path, (char *)NULL);
+        _exit(127);
+    }
+    free(cmd);
+    if (pid < 0)
+        return ath_error(ATH_EIO, "cannot start the editor: %s", strerror(errno));
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return ath_error(ATH_EIO, "cannot wait for the editor: %s", strerror(errno));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return ath_error(ATH_EIO, "the editor (%s) failed on %s", editor, path);
+    return 0;
+}
+
+int cmd_edit(int argc, char **argv)
+{
+    const char *url_opt = NULL, *dir = "migrations", *help = NULL;
+    const cli_option options[] = {
+        {"url", 0, true, &url_opt},
+        {"directory", 'd', true, &dir},
+        {"help", 'h', false, &help},
+    };
+    const char *rev = "current";
+    size_t npos = 0;
+    int rc =
+        cli_parse("edit", argc, argv, options, sizeof(options) / sizeof(*options), &rev, 1, &npos);
+    if (rc)
+        return rc;
+    if (help) {
+        printf("usage: athanor edit [REVISION] [-d DIR] [--url URL]\n\n"
+               "Open the script of REVISION (default: current, the database's) in $VISUAL,\n"
+               "else $EDITOR, else vi.\n");
+        return EXIT_OK;
+    }
+    bool current = strcmp(rev, "current") == 0;
+    session s;
+    rc = session_open(&s, "edit", dir, url_opt, true, current);
+    const char **heads = NULL;
+    size_t nheads = 0;
+    if (!rc && current && ath_runner_current(&heads, &nheads, s.arena, s.backend) != 0)
+        rc = cli_fail();
+    ath_revset revs = {NULL, 0};
+    if (!rc && !current && ath_revmap_resolve(&revs, s.arena, s.map, rev, NULL, 0) != 0)
+        rc = cli_fail();
+    if (!rc && current && nheads &&
+        ath_revmap_resolve(&revs, s.arena, s.map, "current", heads, nheads) != 0)
+        rc = cli_fail();
+    if (!rc && revs.count == 0) {
+        fprintf(stderr, "athanor: error: No revision files indicated by symbol '%s'\n", rev);
+        rc = EXIT_ERROR;
+    }
+    for (size_t i = 0; !rc && i < revs.count; i++)
+        if (!revs.items[i]->path || run_editor(revs.items[i]->path) != 0)
+            rc = revs.items[i]->path ? cli_fail() : EXIT_ERROR;
+    session_close(&s);
     return rc;
 }

@@ -222,6 +222,19 @@ run revision -m "on one head" --head cccc00000001 --rev-id cccc00000002
 expect_status 0 "--head on one of two heads"
 [ "$(scripts)" -eq $((head_before + 3)) ] && pass || fail "scripts after the revisions"
 
+# ---- edit: the script of a revision in $EDITOR ----
+EDITOR="head -n 1" run edit cccc00000002
+expect_status 0 "edit a revision"
+grep -q '^"""on one head$' "$SCRATCH/out" && pass || fail "edit opened $(cat "$SCRATCH/out")"
+EDITOR="head -n 1" run edit --url "$URL"
+expect_status 0 "edit current"
+grep -q '^"""rename email$' "$SCRATCH/out" && pass || fail "edit current opened $(cat "$SCRATCH/out")"
+EDITOR=false run edit cccc00000002
+expect_status 1 "an editor that fails"
+EDITOR=true run edit nope
+expect_status 1 "edit an unknown revision"
+expect_err_contains "Can't locate revision identified by 'nope'" "edit an unknown revision"
+
 # ---- bad input: nothing written ----
 n=$(scripts)
 run migrate -m x -d nowhere --url "$URL"
