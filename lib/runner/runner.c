@@ -134,6 +134,14 @@ typedef struct run {
     const ath_op *first_outside;
     bool outside_now;
     bool outside_block, outside_concurrently; /* why: the block, or the index option alone */
+    /* PostgreSQL, a migration without autocommit ops: its statements go to
+     * the server in as few round trips as possible (`pending`, sent as one
+     * multi-statement query), and `sent` keeps each one for the replay that
+     * names the failing statement. */
+    bool batching;
+    ath_buf pending;
+    const char **sent;
+    size_t nsent, sent_cap;
 } run;
 
 static const char history_table_sql[] =
@@ -157,11 +165,52 @@ static int read_heads(run *r)
     return ath_runner_current(&r->heads, &r->nheads, r->arena, r->be);
 }
 
+/*
+ * Sends what is pending as one query. PostgreSQL stops at the first
+ * statement that fails and the transaction is then aborted, so on failure
+ * the migration's statements are run again one by one in a new transaction
+ * (rolled back by the caller) to report the server's error for the very
+ * statement that failed.
+ */
+static int flush(run *r)
+{
+    if (!r->pending.len)
+        return 0;
+    int rc = ath_buf_check(&r->pending);
+    if (!rc)
+        rc = ath_backend_exec(r->be, ath_buf_cstr(&r->pending));
+    ath_buf_clear(&r->pending);
+    if (!rc)
+        return 0;
+    char *why = ath_arena_strdup(r->arena, ath_error_last());
+    int rrc = ath_backend_rollback(r->be);
+    if (!rrc)
+        rrc = ath_backend_begin(r->be);
+    for (size_t i = 0; !rrc && i < r->nsent; i++)
+        if ((rrc = ath_backend_exec(r->be, r->sent[i])) != 0)
+            return rrc;
+    return ath_error(rc, "%s", why ? why : "out of memory");
+}
+
+/* One statement of the migration: run now, or added to the batch. */
+static int step_exec(run *r, const char *sql)
+{
+    if (!r->batching)
+        return ath_backend_exec(r->be, sql);
+    const char **slot = ATH_PUSH(r->arena, r->sent, r->nsent, r->sent_cap);
+    if (!slot || !(*slot = ath_arena_strdup(r->arena, sql)))
+        return ath_error_oom();
+    /* A newline first: the statement may end in a -- comment. */
+    ath_buf_puts(&r->pending, sql);
+    ath_buf_puts(&r->pending, "\n;\n");
+    return 0;
+}
+
 /* Runs every statement of `list` from index `from`. */
 static int exec_list(run *r, const ath_stmts *list, size_t from)
 {
     for (size_t i = from; i < list->count; i++) {
-        int rc = ath_backend_exec(r->be, list->items[i].sql);
+        int rc = step_exec(r, list->items[i].sql);
         if (rc)
             return rc;
     }
@@ -304,7 +353,10 @@ static int run_ops(run *r, const prepared *p, bool *rebuilt)
         if (rc)
             return rc;
         if (op->kind == ATH_OP_EXECUTE) {
-            rc = ath_backend_introspect(&r->schema, r->arena, r->be);
+            /* The schema is read back from the database: what is pending must be there. */
+            rc = flush(r);
+            if (!rc)
+                rc = ath_backend_introspect(&r->schema, r->arena, r->be);
         } else {
             /* Warnings (a rebuild that drops an unnamed CHECK) go with the run's notes. */
             rc = ath_ops_apply(r->schema, op, n, r->dialect, ATH_APPLY_NO_ROLLBACK,
@@ -334,7 +386,7 @@ static int version_statements(run *r, const ath_version_change *change)
         runner_version_sql(&sql, &change->ops[i], r->dialect, false);
         int rc = ath_buf_check(&sql);
         if (!rc)
-            rc = ath_backend_exec(r->be, ath_buf_cstr(&sql));
+            rc = step_exec(r, ath_buf_cstr(&sql));
         ath_buf_free(&sql);
         if (rc)
             return rc;
@@ -367,7 +419,7 @@ static int history_row(run *r, const prepared *p, const char *started)
     ath_buf_puts(&sql, ")");
     int rc = ath_buf_check(&sql);
     if (!rc)
-        rc = ath_backend_exec(r->be, ath_buf_cstr(&sql));
+        rc = step_exec(r, ath_buf_cstr(&sql));
     ath_buf_free(&sql);
     return rc;
 }
@@ -461,9 +513,9 @@ static int step_body(run *r, const prepared *p, const ath_version_change *change
 {
     int rc = 0;
     if (!r->have_version_table)
-        rc = ath_backend_exec(r->be, runner_version_table_sql);
+        rc = step_exec(r, runner_version_table_sql);
     if (!rc && !r->have_history_table)
-        rc = ath_backend_exec(r->be, history_table_sql);
+        rc = step_exec(r, history_table_sql);
     char started[40];
     now_text(started);
     bool rebuilt = false;
@@ -478,8 +530,13 @@ static int step_body(run *r, const prepared *p, const ath_version_change *change
         rc = drop_orphaned_enums(r, p, enums, nenums);
     if (!rc)
         rc = version_statements(r, change);
+    /* finished_at is when the statements have run, not when they were queued. */
+    if (!rc)
+        rc = flush(r);
     if (!rc)
         rc = history_row(r, p, started);
+    if (!rc)
+        rc = flush(r);
     if (!rc && rebuilt && r->dialect == ATH_DIALECT_SQLITE)
         rc = check_foreign_keys(r);
     return rc;
@@ -495,6 +552,12 @@ static int run_step(run *r, const prepared *p)
     rc = ath_backend_begin(r->be);
     if (rc)
         return rc;
+    r->batching = r->dialect == ATH_DIALECT_POSTGRESQL;
+    for (size_t i = 0; i < p->nops; i++)
+        if (p->ops[i].run_flags)
+            r->batching = false;
+    ath_buf_clear(&r->pending);
+    r->nsent = 0;
     r->outside = 0;
     r->first_outside = NULL;
     r->outside_now = false;
@@ -664,6 +727,7 @@ static int run_migrations(ath_backend *be, const char *versions_dir, const char 
     }
     if (opt && opt->applied)
         *opt->applied = applied;
+    ath_buf_free(&r.pending);
     ath_arena_free(arena);
     return rc;
 }
