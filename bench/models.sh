@@ -66,40 +66,9 @@ rm -rf -- "$models"
 mkdir -p "$models"
 
 log "generating $classes model classes in $files files under $models"
-printf 'from flask_sqlalchemy import SQLAlchemy\n\ndb = SQLAlchemy()\n' >"$models/base.py"
-awk -v n="$classes" -v files="$files" -v dir="$models" '
-function tname(k) { return sprintf("m%05d", k) }
-function cname(k) { return sprintf("Model%05d", k) }
-BEGIN {
-    per = int((n + files - 1) / files)
-    for (f = 0; f < files; f++) {
-        path = sprintf("%s/models_%03d.py", dir, f)
-        printf "from base import db\n" > path
-        for (k = f * per + 1; k <= n && k <= (f + 1) * per; k++) {
-            t = tname(k)
-            printf "\n\nclass %s(db.Model):\n", cname(k) > path
-            printf "    __tablename__ = \"%s\"\n", t > path
-            if (k % 4 == 0) {
-                printf "    __table_args__ = (\n" > path
-                printf "        db.UniqueConstraint(\"code\", \"name\", name=\"uq_%s_code_name\"),\n", t > path
-                printf "        db.Index(\"ix_%s_code_created\", \"code\", \"created_at\"),\n", t > path
-                printf "    )\n" > path
-            }
-            printf "    id = db.Column(db.Integer, primary_key=True)\n" > path
-            printf "    name = db.Column(db.String(80), nullable=False, index=True)\n" > path
-            printf "    email = db.Column(db.String(120), unique=True)\n" > path
-            printf "    code = db.Column(db.String(16))\n" > path
-            printf "    body = db.Column(db.Text)\n" > path
-            printf "    active = db.Column(db.Boolean, nullable=False, default=True)\n" > path
-            printf "    created_at = db.Column(db.DateTime, nullable=False, server_default=db.func.now())\n" > path
-            printf "    price = db.Column(db.Numeric(10, 2))\n" > path
-            printf "    ratio = db.Column(db.Float)\n" > path
-            if (k > 1)
-                printf "    parent_id = db.Column(db.Integer, db.ForeignKey(\"%s.id\"))\n", tname(k - 1) > path
-        }
-        close(path)
-    }
-}'
+# One chain of foreign keys through every table (the chain length is the
+# number of classes): the models of bench/gen_models.sh.
+bash "$(dirname "${BASH_SOURCE[0]}")/gen_models.sh" "$models" "$classes" "$files" "$classes"
 log "$(cat "$models"/*.py | wc -l) lines of Python"
 
 # The Python side imports every generated module, then asks for the sorted
