@@ -219,9 +219,12 @@ void ath_ddl_create_table(ath_buf *out, ath_dialect d, const ath_table *t, const
     ath_buf_puts(out, "\n)");
 }
 
-void ath_ddl_create_index(ath_buf *out, ath_dialect d, const ath_table *t, const ath_index *ix)
+void ath_ddl_create_index(ath_buf *out, ath_dialect d, const ath_table *t, const ath_index *ix,
+                          bool concurrently)
 {
     ath_buf_puts(out, ix->unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ");
+    if (concurrently)
+        ath_buf_puts(out, "CONCURRENTLY ");
     ath_quote_ident(out, d, ix->name);
     ath_buf_puts(out, " ON ");
     ath_ddl_table_name(out, d, t->schema, t->name);
@@ -245,7 +248,7 @@ static void create_table(ath_buf *out, ath_dialect d, const ath_table *t, const 
     ath_ddl_create_table(out, d, t, NULL, deferred);
     ath_buf_puts(out, ";\n\n");
     for (size_t i = 0; i < t->nindexes; i++) {
-        ath_ddl_create_index(out, d, t, &t->indexes[i]);
+        ath_ddl_create_index(out, d, t, &t->indexes[i], false);
         ath_buf_puts(out, ";\n\n");
     }
     /* SQLAlchemy sets comments after the table's indexes. */

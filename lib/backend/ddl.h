@@ -28,8 +28,10 @@ void ath_ddl_pk_spec(ath_buf *out, ath_dialect d, const ath_primary_key *pk);
  * keys to leave out. */
 void ath_ddl_create_table(ath_buf *out, ath_dialect d, const ath_table *t, const char *as_name,
                           const bool *deferred);
-/* CREATE [UNIQUE] INDEX name ON table (elems) [WHERE ...] */
-void ath_ddl_create_index(ath_buf *out, ath_dialect d, const ath_table *t, const ath_index *ix);
+/* CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table (elems) [WHERE ...];
+ * `concurrently` is PostgreSQL's postgresql_concurrently=True. */
+void ath_ddl_create_index(ath_buf *out, ath_dialect d, const ath_table *t, const ath_index *ix,
+                          bool concurrently);
 /* COMMENT ON TABLE t / COLUMN t.c IS 'text' (NULL text: IS NULL). */
 void ath_ddl_comment_on(ath_buf *out, ath_dialect d, const char *schema, const char *table,
                         const char *column, const char *text);

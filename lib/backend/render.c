@@ -126,7 +126,7 @@ static int create_table(ath_stmts *list, ath_buf *b, const ath_op *op, const ath
     if ((rc = emit(list, b, 0)))
         return rc;
     for (size_t i = 0; i < t->nindexes; i++) {
-        ath_ddl_create_index(b, d, t, &t->indexes[i]);
+        ath_ddl_create_index(b, d, t, &t->indexes[i], false);
         if ((rc = emit(list, b, 0)))
             return rc;
     }
@@ -436,11 +436,13 @@ static int render_one(ath_stmts *list, ath_buf *b, const ath_op *op, const ath_s
         ath_table on = {0};
         on.schema = op->schema;
         on.name = op->table;
-        ath_ddl_create_index(b, d, &on, op->u.index.def);
+        ath_ddl_create_index(b, d, &on, op->u.index.def,
+                             pg && (op->run_flags & ATH_OP_CONCURRENTLY));
         return emit(list, b, 0);
     }
     case ATH_OP_DROP_INDEX:
-        ath_buf_puts(b, "DROP INDEX ");
+        ath_buf_puts(b, pg && (op->run_flags & ATH_OP_CONCURRENTLY) ? "DROP INDEX CONCURRENTLY "
+                                                                   : "DROP INDEX ");
         ath_ddl_table_name(b, d, op->schema, op->u.index.name);
         return emit(list, b, 0);
     case ATH_OP_CREATE_UNIQUE_CONSTRAINT:
@@ -724,7 +726,7 @@ int ath_render_rebuild(ath_stmts *list, const ath_table *before, const ath_table
     if ((rc = emit(list, &b, ATH_STMT_REBUILD)))
         goto done;
     for (size_t i = 0; i < after->nindexes; i++) {
-        ath_ddl_create_index(&b, d, after, &after->indexes[i]);
+        ath_ddl_create_index(&b, d, after, &after->indexes[i], false);
         if ((rc = emit(list, &b, ATH_STMT_REBUILD)))
             goto done;
     }

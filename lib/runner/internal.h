@@ -1,6 +1,6 @@
 /*
  * What the runner's three parts share (runner.c online, offline.c for
- * --sql, stamp.c): reading one step's body, CONCURRENTLY, and Alembic's
+ * --sql, stamp.c): reading one step's body and Alembic's
  * version table and its statements. Not public.
  */
 #ifndef ATH_LIB_RUNNER_INTERNAL_H
@@ -24,10 +24,6 @@ extern const char runner_version_table_sql[];
  */
 int runner_read_body(ath_op **ops, size_t *nops, char checksum[41], ath_arena *arena,
                      const ath_revision_step *step, ath_dialect dialect, ath_diags *diags);
-
-/* CONCURRENTLY after INDEX in the CREATE / DROP INDEX statements of
- * list->items[from..] (postgresql_concurrently=True). ATH_ENOMEM. */
-int runner_add_concurrently(ath_stmts *list, size_t from);
 
 /*
  * Appends the statement of one alembic_version change, as SQLAlchemy

@@ -127,9 +127,6 @@ static int step_ops(offline *o, const offline_step *s, bool render)
         if (!rc && render)
             rc = op->batch ? ath_render_batch(&list, op, n, o->schema, o->dialect)
                            : ath_render_op(&list, op, o->schema, o->dialect);
-        if (!rc && render && (op->run_flags & ATH_OP_CONCURRENTLY) &&
-            o->dialect == ATH_DIALECT_POSTGRESQL)
-            rc = runner_add_concurrently(&list, 0);
         if (!rc && render) {
             ath_stmts_format(&o->script, &list);
             rc = ath_buf_check(&o->script);

@@ -338,8 +338,6 @@ static int run_ops(run *r, const prepared *p, bool *rebuilt)
         int rc = op->batch ? ath_render_batch(&list, op, n, r->schema, r->dialect)
                            : ath_render_op(&list, op, r->schema, r->dialect);
         bool pg = r->dialect == ATH_DIALECT_POSTGRESQL;
-        if (!rc && pg && (op->run_flags & ATH_OP_CONCURRENTLY))
-            rc = runner_add_concurrently(&list, from);
         if (rc)
             return rc;
         if (pg && (op->run_flags & (ATH_OP_AUTOCOMMIT | ATH_OP_CONCURRENTLY))) {

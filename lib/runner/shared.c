@@ -51,25 +51,6 @@ int runner_read_body(ath_op **ops, size_t *nops, char checksum[41], ath_arena *a
                                 diags);
 }
 
-int runner_add_concurrently(ath_stmts *list, size_t from)
-{
-    static const char *const heads[] = {"CREATE INDEX ", "CREATE UNIQUE INDEX ", "DROP INDEX "};
-    for (size_t i = from; i < list->count; i++) {
-        const char *sql = list->items[i].sql;
-        for (size_t h = 0; h < sizeof(heads) / sizeof(*heads); h++) {
-            size_t n = strlen(heads[h]);
-            if (strncmp(sql, heads[h], n) != 0)
-                continue;
-            char *c = ath_arena_printf(list->arena, "%sCONCURRENTLY %s", heads[h], sql + n);
-            if (!c)
-                return ath_error_oom();
-            list->items[i].sql = c;
-            break;
-        }
-    }
-    return 0;
-}
-
 void runner_version_sql(ath_buf *out, const ath_version_op *op, ath_dialect dialect,
                         bool returning)
 {

@@ -325,6 +325,20 @@ static void index_ops_match_alembic(void **state)
     op.table = "user";
     op.u.index.name = "ix_user_email";
     expect_both(&op, s, "DROP INDEX ix_user_email;\n\n", "DROP INDEX ix_user_email;\n\n");
+    /* postgresql_concurrently=True: the keyword on PostgreSQL only. */
+    op.run_flags = ATH_OP_CONCURRENTLY;
+    expect_both(&op, s, "DROP INDEX CONCURRENTLY ix_user_email;\n\n",
+                "DROP INDEX ix_user_email;\n\n");
+    ath_op cix = ath_op_make(ATH_OP_CREATE_INDEX);
+    cix.table = "user";
+    cix.u.index.name = ix.name;
+    cix.u.index.def = &ix;
+    cix.run_flags = ATH_OP_CONCURRENTLY;
+    ix.unique = true;
+    expect_both(&cix, s, "CREATE UNIQUE INDEX CONCURRENTLY ix_user_email ON \"user\" (email);\n\n",
+                "CREATE UNIQUE INDEX ix_user_email ON user (email);\n\n");
+    ix.unique = false;
+    op.run_flags = 0;
     op.schema = "app";
     expect(&op, s, PG, "DROP INDEX app.ix_user_email;\n\n");
     ath_arena_free(a);
