@@ -87,31 +87,6 @@ static void print_step(void *ctx, const ath_revision_step *step)
     ath_buf_free(&line);
 }
 
-/*
- * How many migrations the run will take, for the progress line: the
- * runner's plan, computed beforehand from the same map and alembic_version.
- * 0 on any error (the runner reports it) or when stderr is not a terminal.
- */
-static size_t planned_steps(session *s, bool upgrade, const char *target)
-{
-    if (!isatty(STDERR_FILENO))
-        return 0;
-    ath_diags quiet; /* the runner reports the map's problems */
-    ath_diags_init(&quiet, s->arena);
-    ath_revmap *map = NULL;
-    const char **heads = NULL;
-    size_t nheads = 0;
-    ath_revplan plan;
-    if (ath_revmap_load(&map, s->arena, s->versions, &quiet) ||
-        ath_runner_current(&heads, &nheads, s->arena, s->backend))
-        return 0;
-    int rc = upgrade ? ath_revmap_upgrade_plan(&plan, s->arena, map, heads, nheads,
-                                               target ? target : "head")
-                     : ath_revmap_downgrade_plan(&plan, s->arena, map, heads, nheads,
-                                                 target ? target : "-1");
-    return rc ? 0 : plan.count;
-}
-
 static size_t terminal_width(void)
 {
     struct winsize ws;
@@ -120,18 +95,23 @@ static size_t terminal_width(void)
     return 79;
 }
 
+/* The runner's plan decides: a progress line on a terminal for many migrations. */
+static void plan_made(void *ctx, size_t count)
+{
+    progress *p = ctx;
+    if (count > PROGRESS_MIN && isatty(STDERR_FILENO)) {
+        p->total = count;
+        p->width = terminal_width();
+    }
+}
+
 static int migrate_online(session *s, bool upgrade, const char *target)
 {
     progress p = {0, 0, 0, 0};
-    size_t total = planned_steps(s, upgrade, target);
-    if (total > PROGRESS_MIN) {
-        p.total = total;
-        p.width = terminal_width();
-    }
     ath_diags diags;
     ath_diags_init(&diags, s->arena);
     size_t applied = 0;
-    ath_runner_options opt = {&diags, print_step, &p, &applied};
+    ath_runner_options opt = {&diags, print_step, &p, &applied, plan_made};
     int lrc = upgrade ? ath_runner_upgrade(s->backend, s->versions, target, &opt)
                       : ath_runner_downgrade(s->backend, s->versions, target, &opt);
     progress_clear(&p);
@@ -178,7 +158,7 @@ static int migrate_offline(session *s, bool upgrade, const char *range, const ch
     ath_diags diags;
     ath_diags_init(&diags, s->arena);
     progress none = {0, 0, 0, 0};
-    ath_runner_options opt = {&diags, print_step, &none, NULL};
+    ath_runner_options opt = {&diags, print_step, &none, NULL, NULL};
     ath_buf out = ATH_BUF_INIT;
     int lrc =
         upgrade ? ath_runner_upgrade_sql(&out, parsed.dialect, s->versions, start, target, &opt)

@@ -24,6 +24,9 @@ typedef struct ath_runner_options {
     void *ctx;
     /* Set to the number of migrations applied (may be NULL). */
     size_t *applied;
+    /* Called once the run is planned, under the lock, with the number of
+     * migrations it will take (may be NULL; not called by offline mode). */
+    void (*on_plan)(void *ctx, size_t count);
 } ath_runner_options;
 
 /*

@@ -629,6 +629,8 @@ static int locked_run(run *r, const char *target, bool upgrade, size_t *applied,
                  : ath_revmap_downgrade_plan(&plan, r->arena, r->map, r->heads, r->nheads, target);
     if (rc)
         return rc;
+    if (opt && opt->on_plan)
+        opt->on_plan(opt->ctx, plan.count);
     /* Nothing to run (the deploy that finds the database at head): no schema to read. */
     if (!plan.count)
         return 0;

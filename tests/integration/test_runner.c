@@ -156,28 +156,38 @@ static const char *const shapes[] = {
 };
 static const char *const ids[] = {"", "a1", "b2", "c3"};
 
+/* on_plan: the planned count, kept where `ctx` points. */
+static void record_plan(void *ctx, size_t count)
+{
+    *(size_t *)ctx = count;
+}
+
 static void up_and_down(const char *url, const char *tag)
 {
     char *dir = versions(tag, "pass", "");
     ath_backend *be = ts_open(url);
-    size_t applied = 99;
-    ath_runner_options opt = {NULL, NULL, NULL, &applied};
+    size_t applied = 99, planned = 99;
+    ath_runner_options opt = {NULL, NULL, &planned, &applied, record_plan};
     for (int i = 1; i <= 3; i++) {
         if (ath_runner_upgrade(be, dir, "+1", &opt) != 0)
             fail_msg("upgrade +1: %s", ath_error_last());
         assert_int_equal(applied, 1);
+        assert_int_equal(planned, 1);
         expect(be, ids[i], shapes[i]);
     }
     /* At head, upgrade does nothing and says so through `applied`. */
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), 0);
     assert_int_equal(applied, 0);
+    assert_int_equal(planned, 0);
     char *rows = scalar(be, "SELECT count(*) FROM \"user\"");
     assert_string_equal(rows, "1");
     free(rows);
     for (int i = 2; i >= 0; i--) {
+        planned = 99;
         if (ath_runner_downgrade(be, dir, NULL, &opt) != 0)
             fail_msg("downgrade -1: %s", ath_error_last());
         assert_int_equal(applied, 1);
+        assert_int_equal(planned, 1);
         expect(be, ids[i], shapes[i]);
     }
     /* Down at base there is nothing to revert: Alembic's refusal. */
@@ -186,6 +196,7 @@ static void up_and_down(const char *url, const char *tag)
     /* All the way up and down again in one run each. */
     assert_int_equal(ath_runner_upgrade(be, dir, "head", &opt), 0);
     assert_int_equal(applied, 3);
+    assert_int_equal(planned, 3);
     expect(be, "c3", shapes[3]);
     assert_int_equal(ath_runner_downgrade(be, dir, "base", &opt), 0);
     assert_int_equal(applied, 3);
@@ -235,7 +246,7 @@ static void broken_in_the_middle(const char *url, const char *tag)
     char *dir = versions(tag, "op.execute('INSERT INTO no_such_table VALUES (1)')", "");
     ath_backend *be = ts_open(url);
     size_t applied = 99;
-    ath_runner_options opt = {NULL, NULL, NULL, &applied};
+    ath_runner_options opt = {NULL, NULL, NULL, &applied, NULL};
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EBACKEND);
     const char *msg = ath_error_last();
     if (!strstr(msg, "upgrade to b2 (") || !strstr(msg, "b2_email.py) failed") ||
@@ -282,7 +293,7 @@ static void refused_up_front(const char *url, const char *tag)
     ath_diags diags;
     ath_diags_init(&diags, a);
     size_t applied = 99;
-    ath_runner_options opt = {&diags, NULL, NULL, &applied};
+    ath_runner_options opt = {&diags, NULL, NULL, &applied, NULL};
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EPARSE);
     assert_int_equal(applied, 0);
     assert_int_equal(diags.errors, 1);
@@ -423,7 +434,7 @@ static void autocommit_block_runs(const char *url, const char *tag)
     ath_diags diags;
     ath_diags_init(&diags, a);
     size_t applied = 0;
-    ath_runner_options opt = {&diags, NULL, NULL, &applied};
+    ath_runner_options opt = {&diags, NULL, NULL, &applied, NULL};
     if (ath_runner_upgrade(be, dir, NULL, &opt) != 0)
         fail_msg("upgrade: %s", ath_error_last());
     assert_int_equal(applied, 2);
@@ -483,7 +494,7 @@ static void test_postgres_concurrently_outside_the_block_is_refused(void **state
                                       "(name)')");
     ath_backend *be = ts_open(url);
     size_t applied = 0;
-    ath_runner_options opt = {NULL, NULL, NULL, &applied};
+    ath_runner_options opt = {NULL, NULL, NULL, &applied, NULL};
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EBACKEND);
     const char *msg = ath_error_last();
     if (!strstr(msg, "cannot run inside a transaction block") || !strstr(msg, "upgrade to i2 (") ||
@@ -530,7 +541,7 @@ static void test_sqlite_autocommit_block_misuse_is_refused(void **state)
     ath_arena *a = ath_arena_new();
     ath_diags diags;
     ath_diags_init(&diags, a);
-    ath_runner_options opt = {&diags, NULL, NULL, NULL};
+    ath_runner_options opt = {&diags, NULL, NULL, NULL, NULL};
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EPARSE);
     assert_int_equal(diags.errors, 3);
     static const struct {
