@@ -63,6 +63,12 @@ char *ath_arena_strndup(ath_arena *arena, const char *s, size_t n);
 char *ath_arena_printf(ath_arena *arena, const char *fmt, ...) ATH_PRINTF(2, 3);
 /* Bytes handed out so far (for tests and benchmarks). */
 size_t ath_arena_used(const ath_arena *arena);
+/*
+ * Moves every block of `other` into `arena`, which from then on owns what
+ * was allocated in `other`, and frees `other` itself. What a worker thread
+ * built in an arena of its own outlives the worker so. NULL `other`: no-op.
+ */
+void ath_arena_adopt(ath_arena *arena, ath_arena *other);
 
 /*
  * Appends one element to an arena-backed growable array (*items, *count,

@@ -11,6 +11,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -401,6 +404,140 @@ static int read_entry(char **buf, size_t *cap, size_t *len, int dirfd, const ent
 
 /* The syntax trees of this many bytes of scripts share one scratch arena. */
 #define SCRATCH_REUSE (256 * 1024)
+/* Scripts a worker takes at a time, and the fewest that are worth a thread. */
+#define CHUNK 16
+#define PARALLEL_MIN 64
+#define MAX_WORKERS 4
+
+/*
+ * The scripts are read by up to MAX_WORKERS threads (one per processor, the
+ * calling thread among them), each taking the next CHUNK files in name
+ * order. A chunk's results are kept apart — its diagnostics, its first hard
+ * error — and put together in name order afterwards, so that what is
+ * reported is what one thread reading the files in order would report.
+ */
+typedef struct chunk {
+    ath_diags diags;
+    int rc;           /* the error that stopped the chunk (not ATH_EPARSE) */
+    const char *why;  /* its message */
+    bool parse_failed;
+    bool taken;
+} chunk;
+
+typedef struct load {
+    const entry *entries;
+    size_t nentries;
+    int dfd;
+    chunk *chunks;
+    size_t nchunks;
+    ath_revision_decl **decl_of; /* by entry; NULL: not a revision, or failed */
+    _Atomic size_t next_chunk;
+    _Atomic bool stop; /* a hard error: the files after it need not be read */
+} load;
+
+/* What one thread owns; `arena` holds its declarations and diagnostics. */
+typedef struct worker {
+    load *l;
+    ath_arena *arena;
+    int rc; /* ATH_ENOMEM before any chunk could be recorded */
+} worker;
+
+static int read_chunk(worker *w, ath_arena **scratch, char **src, size_t *src_cap, size_t c)
+{
+    load *l = w->l;
+    chunk *ch = &l->chunks[c];
+    size_t end = (c + 1) * CHUNK < l->nentries ? (c + 1) * CHUNK : l->nentries;
+    for (size_t i = c * CHUNK; i < end; i++) {
+        const entry *e = &l->entries[i];
+        struct stat st;
+        /* a folder named x.py, a dangling link: Alembic would fail on it */
+        if (!e->regular && (fstatat(l->dfd, e->name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
+            continue;
+        size_t len;
+        int rc = read_entry(src, src_cap, &len, l->dfd, e);
+        if (rc)
+            return rc;
+        if (*scratch && ath_arena_used(*scratch) > SCRATCH_REUSE) {
+            ath_arena_free(*scratch);
+            *scratch = NULL;
+        }
+        if (!*scratch && !(*scratch = ath_arena_new()))
+            return ath_error_oom();
+        rc = read_ids(&l->decl_of[i], w->arena, *scratch, e->path, len ? *src : "", len,
+                      &ch->diags);
+        if (rc == ATH_EPARSE)
+            ch->parse_failed = true;
+        else if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    load *l = w->l;
+    ath_arena *scratch = NULL;
+    char *src = NULL;
+    size_t src_cap = 0;
+    while (!atomic_load(&l->stop)) {
+        size_t c = atomic_fetch_add(&l->next_chunk, 1);
+        if (c >= l->nchunks)
+            break;
+        chunk *ch = &l->chunks[c];
+        ath_diags_init(&ch->diags, w->arena);
+        ch->taken = true;
+        int rc = read_chunk(w, &scratch, &src, &src_cap, c);
+        if (rc) {
+            ch->rc = rc;
+            ch->why = ath_arena_strdup(w->arena, ath_error_last());
+            atomic_store(&l->stop, true);
+        }
+    }
+    ath_arena_free(scratch);
+    free(src);
+    return NULL;
+}
+
+static size_t worker_count(size_t nchunks)
+{
+    if (nchunks * CHUNK < PARALLEL_MIN)
+        return 1;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = cpus > 1 ? (size_t)cpus : 1;
+    if (n > MAX_WORKERS)
+        n = MAX_WORKERS;
+    return n < nchunks ? n : nchunks;
+}
+
+/* Reads every entry with the workers; the results are in `l`. */
+static int read_all(load *l, ath_arena *arena)
+{
+    worker workers[MAX_WORKERS];
+    pthread_t threads[MAX_WORKERS];
+    size_t nworkers = worker_count(l->nchunks), started = 0;
+    for (size_t i = 0; i < nworkers; i++) {
+        workers[i] = (worker){l, ath_arena_new(), 0};
+        if (!workers[i].arena) {
+            nworkers = i;
+            break;
+        }
+    }
+    int rc = nworkers ? 0 : ath_error_oom();
+    /* workers[0] is this thread; a thread that cannot start leaves its share to the others */
+    for (size_t i = 1; !rc && i < nworkers; i++) {
+        if (pthread_create(&threads[i], NULL, work, &workers[i]) != 0)
+            break;
+        started = i;
+    }
+    if (!rc)
+        work(&workers[0]);
+    for (size_t i = 1; i <= started; i++)
+        pthread_join(threads[i], NULL);
+    for (size_t i = 0; i < nworkers; i++)
+        ath_arena_adopt(arena, workers[i].arena);
+    return rc;
+}
 
 int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
                         const char *versions_dir, ath_diags *diags)
@@ -435,50 +572,35 @@ int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena
     }
     if (nentries > 1)
         qsort(entries, nentries, sizeof(*entries), cmp_entry);
+    load l = {entries, nentries, dirfd(dir), NULL, (nentries + CHUNK - 1) / CHUNK, NULL, 0, false};
     ath_revision_decl *decls = ath_arena_alloc(arena, (nentries + 1) * sizeof(*decls));
-    if (!decls) {
-        closedir(dir);
-        return ath_error_oom();
-    }
-    int dfd = dirfd(dir);
-    char *src = NULL;
-    size_t src_cap = 0, len;
-    ath_arena *scratch = NULL;
-    size_t n = 0;
-    bool parse_failed = false;
-    for (size_t i = 0; i < nentries; i++) {
-        const entry *e = &entries[i];
-        struct stat st;
-        /* a folder named x.py, a dangling link: Alembic would fail on it */
-        if (!e->regular && (fstatat(dfd, e->name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
-            continue;
-        if ((rc = read_entry(&src, &src_cap, &len, dfd, e)))
-            break;
-        if (scratch && ath_arena_used(scratch) > SCRATCH_REUSE) {
-            ath_arena_free(scratch);
-            scratch = NULL;
-        }
-        if (!scratch && !(scratch = ath_arena_new())) {
-            rc = ath_error_oom();
-            break;
-        }
-        ath_revision_decl *decl;
-        rc = read_ids(&decl, arena, scratch, e->path, len ? src : "", len, diags);
-        if (rc == ATH_EPARSE) {
-            parse_failed = true;
-            rc = 0;
-            continue;
-        }
-        if (rc)
-            break;
-        if (decl)
-            decls[n++] = *decl;
-    }
-    ath_arena_free(scratch);
-    free(src);
+    l.decl_of = ath_arena_alloc(arena, (nentries + 1) * sizeof(*l.decl_of));
+    l.chunks = ath_arena_alloc(arena, (l.nchunks + 1) * sizeof(*l.chunks));
+    if (!decls || !l.decl_of || !l.chunks)
+        rc = ath_error_oom();
+    if (!rc)
+        rc = read_all(&l, arena);
     closedir(dir);
     if (rc)
         return rc;
+    /* In name order, up to the first hard error: what a reader in order would have said. */
+    bool parse_failed = false;
+    size_t n = 0;
+    for (size_t c = 0; c < l.nchunks && l.chunks[c].taken; c++) {
+        const chunk *ch = &l.chunks[c];
+        for (size_t i = 0; i < ch->diags.count; i++) {
+            const ath_diag *d = &ch->diags.items[i];
+            if (ath_diags_add(diags, d->level, d->path, d->line, d->col, "%s", d->message))
+                return ath_error_oom();
+        }
+        if (ch->rc)
+            return ath_error(ch->rc, "%s", ch->why ? ch->why : "out of memory");
+        parse_failed = parse_failed || ch->parse_failed;
+        size_t end = (c + 1) * CHUNK < nentries ? (c + 1) * CHUNK : nentries;
+        for (size_t i = c * CHUNK; i < end; i++)
+            if (l.decl_of[i])
+                decls[n++] = *l.decl_of[i];
+    }
     if (parse_failed)
         return ath_error(ATH_EPARSE, "%zu error(s) in the scripts of %s", diags->errors,
                          versions_dir);

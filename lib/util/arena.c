@@ -178,6 +178,26 @@ size_t ath_arena_used(const ath_arena *arena)
     return arena->handed_out;
 }
 
+void ath_arena_adopt(ath_arena *arena, ath_arena *other)
+{
+    if (!other)
+        return;
+    block *tail = other->head;
+    while (tail && tail->next)
+        tail = tail->next;
+    if (tail) {
+        /* Behind the current block, which keeps serving `arena`'s allocations. */
+        if (arena->head) {
+            tail->next = arena->head->next;
+            arena->head->next = other->head;
+        } else {
+            arena->head = other->head;
+        }
+    }
+    arena->handed_out += other->handed_out;
+    free(other);
+}
+
 void *ath_array_push(ath_arena *arena, void **items, size_t *count, size_t *cap,
                      size_t elem_size)
 {

@@ -403,6 +403,59 @@ static void large_folder_with_links_is_read_in_order(void **state)
     rmdir(dir);
 }
 
+/*
+ * Big folders are read by several threads, a chunk of files each: the
+ * diagnostics still come in file-name order, and all of them, whichever
+ * thread met them first.
+ */
+static void problems_of_a_big_folder_come_in_name_order(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    char dir[] = "/tmp/athanor-test-ids-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[4096];
+    for (int i = 0; i < N; i++) {
+        snprintf(path, sizeof(path), "%s/%04d_step.py", dir, i);
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        if (i == 40 || i == 199)
+            fprintf(f, "x = 1\n"); /* not a revision: a note */
+        else if (i == 5 || i == 150)
+            fprintf(f, "revision = 'r%04d'\ndown_revision = (\n", i); /* never closed */
+        else if (i)
+            fprintf(f, "revision = 'r%04d'\ndown_revision = 'r%04d'\n", i, i - 1);
+        else
+            fprintf(f, "revision = 'r0000'\ndown_revision = None\n");
+        fclose(f);
+    }
+    for (int round = 0; round < 10; round++) {
+        ath_arena *arena = ath_arena_new();
+        ath_diags diags;
+        ath_diags_init(&diags, arena);
+        ath_revision_decl *decls;
+        size_t count;
+        assert_int_equal(ath_script_load_ids(&decls, &count, arena, dir, &diags), ATH_EPARSE);
+        assert_int_equal(diags.count, 4);
+        assert_int_equal(diags.errors, 2);
+        const int file[4] = {5, 40, 150, 199};
+        const ath_diag_level level[4] = {ATH_DIAG_ERROR, ATH_DIAG_NOTE, ATH_DIAG_ERROR,
+                                         ATH_DIAG_NOTE};
+        for (int k = 0; k < 4; k++) {
+            snprintf(path, sizeof(path), "%s/%04d_step.py", dir, file[k]);
+            assert_string_equal(diags.items[k].path, path);
+            assert_int_equal(diags.items[k].level, level[k]);
+        }
+        assert_non_null(strstr(ath_error_last(), "2 error(s)"));
+        ath_arena_free(arena);
+    }
+    for (int i = 0; i < N; i++) {
+        snprintf(path, sizeof(path), "%s/%04d_step.py", dir, i);
+        unlink(path);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -416,6 +469,7 @@ int main(void)
         cmocka_unit_test(other_refusals_and_python_semantics),
         cmocka_unit_test(bad_folders_fail_in_the_graph),
         cmocka_unit_test(large_folder_with_links_is_read_in_order),
+        cmocka_unit_test(problems_of_a_big_folder_come_in_name_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
