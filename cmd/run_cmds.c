@@ -111,7 +111,7 @@ static int migrate_online(session *s, bool upgrade, const char *target)
     ath_diags diags;
     ath_diags_init(&diags, s->arena);
     size_t applied = 0;
-    ath_runner_options opt = {&diags, print_step, &p, &applied, plan_made};
+    ath_runner_options opt = {&diags, print_step, &p, &applied, plan_made, s->map};
     int lrc = upgrade ? ath_runner_upgrade(s->backend, s->versions, target, &opt)
                       : ath_runner_downgrade(s->backend, s->versions, target, &opt);
     progress_clear(&p);
@@ -158,7 +158,7 @@ static int migrate_offline(session *s, bool upgrade, const char *range, const ch
     ath_diags diags;
     ath_diags_init(&diags, s->arena);
     progress none = {0, 0, 0, 0};
-    ath_runner_options opt = {&diags, print_step, &none, NULL, NULL};
+    ath_runner_options opt = {&diags, print_step, &none, NULL, NULL, NULL};
     ath_buf out = ATH_BUF_INIT;
     int lrc =
         upgrade ? ath_runner_upgrade_sql(&out, parsed.dialect, s->versions, start, target, &opt)
@@ -203,7 +203,7 @@ static int migrate(bool upgrade, int argc, char **argv)
         return EXIT_OK;
     }
     session s;
-    rc = session_open(&s, command, dir, url_opt, false, !sql);
+    rc = session_open(&s, command, dir, url_opt, !sql, !sql);
     if (!rc)
         rc = sql ? migrate_offline(&s, upgrade, target, url_opt)
                  : migrate_online(&s, upgrade, target);

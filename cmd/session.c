@@ -3,11 +3,29 @@
  */
 #include "session.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
+/* ath_backend_open on a thread of its own, its error kept for the caller. */
+typedef struct opening {
+    const char *url;
+    ath_backend *backend;
+    int rc;
+    char why[1024];
+} opening;
+
+static void *open_backend(void *arg)
+{
+    opening *o = arg;
+    o->rc = ath_backend_open(&o->backend, o->url, 0);
+    if (o->rc)
+        snprintf(o->why, sizeof(o->why), "%s", ath_error_last());
+    return NULL;
+}
+
 int session_open(session *s, const char *command, const char *dir, const char *url_opt,
-                        bool need_map, bool need_db)
+                 bool need_map, bool need_db)
 {
     memset(s, 0, sizeof(*s));
     s->dir = dir;
@@ -24,25 +42,48 @@ int session_open(session *s, const char *command, const char *dir, const char *u
         ath_error_oom();
         return cli_fail();
     }
+    opening o = {NULL, NULL, 0, ""};
+    if (need_db) {
+        o.url = cli_config_url(url_opt, &s->config);
+        if (!o.url)
+            return cli_usage_error(command,
+                                   "no database: give --url, set DATABASE_URL or "
+                                   "SQLALCHEMY_DATABASE_URI, or set url in the [athanor] section "
+                                   "of %s/alembic.ini",
+                                   dir);
+    }
+    /* Connecting to a server (loading libpq, authenticating) and reading the
+     * scripts take about as long as each other: both at once. A SQLite file
+     * opens at once, and only after the scripts are read, so that a script
+     * error leaves no new empty file behind. */
+    ath_url parsed;
+    bool server = need_db && need_map && ath_url_parse(&parsed, s->arena, o.url) == 0 &&
+                  parsed.dialect == ATH_DIALECT_POSTGRESQL;
+    pthread_t opener;
+    bool threaded = server && pthread_create(&opener, NULL, open_backend, &o) == 0;
     if (need_map) {
         ath_diags diags;
         ath_diags_init(&diags, s->arena);
         rc = ath_revmap_load(&s->map, s->arena, s->versions, &diags);
+        char *why = rc ? ath_arena_strdup(s->arena, ath_error_last()) : NULL;
+        if (threaded)
+            pthread_join(opener, NULL);
+        s->backend = o.backend;
         cli_print_diags(&diags);
-        if (rc)
+        if (rc) {
+            ath_error(rc, "%s", why ? why : "out of memory");
             return cli_fail();
+        }
     }
     if (!need_db)
         return 0;
-    const char *url = cli_config_url(url_opt, &s->config);
-    if (!url)
-        return cli_usage_error(command,
-                               "no database: give --url, set DATABASE_URL or "
-                               "SQLALCHEMY_DATABASE_URI, or set url in the [athanor] section of "
-                               "%s/alembic.ini",
-                               dir);
-    if (ath_backend_open(&s->backend, url, 0) != 0)
+    if (!threaded)
+        open_backend(&o);
+    s->backend = o.backend;
+    if (o.rc) {
+        ath_error(o.rc, "%s", o.why);
         return cli_fail();
+    }
     return 0;
 }
 

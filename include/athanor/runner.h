@@ -27,13 +27,16 @@ typedef struct ath_runner_options {
     /* Called once the run is planned, under the lock, with the number of
      * migrations it will take (may be NULL; not called by offline mode). */
     void (*on_plan)(void *ctx, size_t count);
+    /* The revision map of versions_dir, already loaded with ath_revmap_load
+     * (while the database was being opened, say); NULL: the runner loads it. */
+    const ath_revmap *map;
 } ath_runner_options;
 
 /*
  * Brings the database to `target` (any form ath_revmap_upgrade_plan takes;
  * "head" when NULL), or down to it (ath_revmap_downgrade_plan's forms; "-1"
  * when NULL). In order:
- *  - loads the revision map of `versions_dir`;
+ *  - loads the revision map of `versions_dir` (unless options->map has it);
  *  - takes the migration lock for the whole run (ath_backend_lock);
  *  - reads alembic_version (none: an empty database) and plans the steps;
  *  - reads the upgrade() / downgrade() bodies of the steps about to run, all

@@ -695,9 +695,14 @@ static int run_migrations(ath_backend *be, const char *versions_dir, const char 
     r.arena = arena;
     r.diags = opt && opt->diags ? opt->diags : &own;
     r.dialect = ath_backend_dialect(be);
-    ath_revmap *map = NULL;
-    int rc = ath_revmap_load(&map, arena, versions_dir, r.diags);
-    r.map = map;
+    int rc = 0;
+    if (opt && opt->map) {
+        r.map = opt->map;
+    } else {
+        ath_revmap *map = NULL;
+        rc = ath_revmap_load(&map, arena, versions_dir, r.diags);
+        r.map = map;
+    }
     bool fk_on = false;
     if (!rc && r.dialect == ATH_DIALECT_SQLITE)
         rc = sqlite_foreign_keys(be, arena, &fk_on);

@@ -62,6 +62,10 @@ f=$SCRATCH/syntax
 cp -r "$good" "$f"
 script "$f" b2 "'a1'" "    op.create_table('t2',"
 refused "$f" "a syntax error" "b2_step.py:"
+# ... and on a database that does not exist yet, no empty file is left behind.
+run upgrade -d "$f" --url "sqlite:///$SCRATCH/new.db"
+expect_status 1 "a syntax error, no database yet"
+if [ -e "$SCRATCH/new.db" ]; then fail "a refused upgrade created new.db"; else pass; fi
 
 f=$SCRATCH/missing
 cp -r "$good" "$f"

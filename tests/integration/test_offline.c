@@ -82,7 +82,7 @@ static char *sql(bool upgrade, ath_dialect d, const char *dir, const char *start
 {
     ath_buf out = ATH_BUF_INIT;
     size_t written = 99;
-    ath_runner_options opt = {NULL, NULL, NULL, &written, NULL};
+    ath_runner_options opt = {NULL, NULL, NULL, &written, NULL, NULL};
     int rc = upgrade ? ath_runner_upgrade_sql(&out, d, dir, start, target, &opt)
                      : ath_runner_downgrade_sql(&out, d, dir, start, target, &opt);
     if (rc)
@@ -227,7 +227,7 @@ static void test_refused_body_writes_nothing(void **state)
     ath_diags diags;
     ath_diags_init(&diags, a);
     ath_buf out = ATH_BUF_INIT;
-    ath_runner_options opt = {&diags, NULL, NULL, NULL, NULL};
+    ath_runner_options opt = {&diags, NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(ath_runner_upgrade_sql(&out, ATH_DIALECT_SQLITE, dir, NULL, NULL, &opt),
                      ATH_EPARSE);
     assert_int_equal(out.len, 0);

@@ -207,7 +207,7 @@ static void test_sqlite_rebuild_of_100k_rows_keeps_rows_and_objects(void **state
     ath_arena *a = ath_arena_new();
     ath_diags diags;
     ath_diags_init(&diags, a);
-    ath_runner_options opt = {&diags, NULL, NULL, &applied, NULL};
+    ath_runner_options opt = {&diags, NULL, NULL, &applied, NULL, NULL};
     if (ath_runner_upgrade(be, dir, NULL, &opt) != 0)
         fail_msg("upgrade: %s", ath_error_last());
     assert_int_equal(applied, 1);

@@ -167,7 +167,7 @@ static void up_and_down(const char *url, const char *tag)
     char *dir = versions(tag, "pass", "");
     ath_backend *be = ts_open(url);
     size_t applied = 99, planned = 99;
-    ath_runner_options opt = {NULL, NULL, &planned, &applied, record_plan};
+    ath_runner_options opt = {NULL, NULL, &planned, &applied, record_plan, NULL};
     for (int i = 1; i <= 3; i++) {
         if (ath_runner_upgrade(be, dir, "+1", &opt) != 0)
             fail_msg("upgrade +1: %s", ath_error_last());
@@ -201,14 +201,26 @@ static void up_and_down(const char *url, const char *tag)
     assert_int_equal(ath_runner_downgrade(be, dir, "base", &opt), 0);
     assert_int_equal(applied, 3);
     expect(be, "", "");
+    /* A map loaded beforehand is the one run: the folder argument is not read again. */
+    ath_arena *arena = ath_arena_new();
+    ath_revmap *map = NULL;
+    assert_int_equal(ath_revmap_load(&map, arena, dir, NULL), 0);
+    ath_runner_options given = {NULL, NULL, NULL, &applied, NULL, map};
+    assert_int_equal(ath_runner_upgrade(be, "/nonexistent/versions", "head", &given), 0);
+    assert_int_equal(applied, 3);
+    expect(be, "c3", shapes[3]);
+    assert_int_equal(ath_runner_downgrade(be, "/nonexistent/versions", "base", &given), 0);
+    assert_int_equal(applied, 3);
+    expect(be, "", "");
+    ath_arena_free(arena);
 
     char *n = scalar(be, "SELECT count(*) FROM athanor_history");
-    assert_string_equal(n, "12");
+    assert_string_equal(n, "18");
     free(n);
     char *dirs = scalar(be, "SELECT count(*) FROM athanor_history WHERE direction = 'downgrade' "
                             "AND revision = 'a1' AND username IS NOT NULL AND "
                             "finished_at >= started_at");
-    assert_string_equal(dirs, "2");
+    assert_string_equal(dirs, "3");
     free(dirs);
     /* The checksum is the script's git blob id. */
     char hex[41];
@@ -246,7 +258,7 @@ static void broken_in_the_middle(const char *url, const char *tag)
     char *dir = versions(tag, "op.execute('INSERT INTO no_such_table VALUES (1)')", "");
     ath_backend *be = ts_open(url);
     size_t applied = 99;
-    ath_runner_options opt = {NULL, NULL, NULL, &applied, NULL};
+    ath_runner_options opt = {NULL, NULL, NULL, &applied, NULL, NULL};
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EBACKEND);
     const char *msg = ath_error_last();
     if (!strstr(msg, "upgrade to b2 (") || !strstr(msg, "b2_email.py) failed") ||
@@ -293,7 +305,7 @@ static void refused_up_front(const char *url, const char *tag)
     ath_diags diags;
     ath_diags_init(&diags, a);
     size_t applied = 99;
-    ath_runner_options opt = {&diags, NULL, NULL, &applied, NULL};
+    ath_runner_options opt = {&diags, NULL, NULL, &applied, NULL, NULL};
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EPARSE);
     assert_int_equal(applied, 0);
     assert_int_equal(diags.errors, 1);
@@ -434,7 +446,7 @@ static void autocommit_block_runs(const char *url, const char *tag)
     ath_diags diags;
     ath_diags_init(&diags, a);
     size_t applied = 0;
-    ath_runner_options opt = {&diags, NULL, NULL, &applied, NULL};
+    ath_runner_options opt = {&diags, NULL, NULL, &applied, NULL, NULL};
     if (ath_runner_upgrade(be, dir, NULL, &opt) != 0)
         fail_msg("upgrade: %s", ath_error_last());
     assert_int_equal(applied, 2);
@@ -494,7 +506,7 @@ static void test_postgres_concurrently_outside_the_block_is_refused(void **state
                                       "(name)')");
     ath_backend *be = ts_open(url);
     size_t applied = 0;
-    ath_runner_options opt = {NULL, NULL, NULL, &applied, NULL};
+    ath_runner_options opt = {NULL, NULL, NULL, &applied, NULL, NULL};
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EBACKEND);
     const char *msg = ath_error_last();
     if (!strstr(msg, "cannot run inside a transaction block") || !strstr(msg, "upgrade to i2 (") ||
@@ -541,7 +553,7 @@ static void test_sqlite_autocommit_block_misuse_is_refused(void **state)
     ath_arena *a = ath_arena_new();
     ath_diags diags;
     ath_diags_init(&diags, a);
-    ath_runner_options opt = {&diags, NULL, NULL, NULL, NULL};
+    ath_runner_options opt = {&diags, NULL, NULL, NULL, NULL, NULL};
     assert_int_equal(ath_runner_upgrade(be, dir, NULL, &opt), ATH_EPARSE);
     assert_int_equal(diags.errors, 3);
     static const struct {
