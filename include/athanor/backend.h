@@ -112,6 +112,19 @@ int ath_backend_begin(ath_backend *backend);
 int ath_backend_commit(ath_backend *backend);
 int ath_backend_rollback(ath_backend *backend);
 
+enum {
+    ATH_FRAME_BEGIN = 1 << 0, /* open a transaction first, as ath_backend_begin */
+    ATH_FRAME_COMMIT = 1 << 1 /* commit it after, as ath_backend_commit */
+};
+
+/*
+ * ath_backend_begin (with ATH_FRAME_BEGIN), ath_backend_exec(sql) and
+ * ath_backend_commit (with ATH_FRAME_COMMIT), on PostgreSQL in one round
+ * trip. On failure a transaction it began is left open (and aborted) for
+ * ath_backend_rollback; the error's statement may then be the whole text.
+ */
+int ath_backend_exec_framed(ath_backend *backend, const char *sql, unsigned frame);
+
 /*
  * The migration lock: on PostgreSQL a session advisory lock, waited for by
  * trying it again and again (never blocked inside a statement, which would

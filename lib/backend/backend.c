@@ -150,6 +150,38 @@ int ath_backend_rollback(ath_backend *be)
     return rc;
 }
 
+int ath_backend_exec_framed(ath_backend *be, const char *sql, unsigned frame)
+{
+    if (be->ops->dialect != ATH_DIALECT_POSTGRESQL || in_savepoint(be)) {
+        int rc = frame & ATH_FRAME_BEGIN ? ath_backend_begin(be) : 0;
+        if (!rc)
+            rc = ath_backend_exec(be, sql);
+        if (!rc && (frame & ATH_FRAME_COMMIT))
+            rc = ath_backend_commit(be);
+        return rc;
+    }
+    if ((frame & ATH_FRAME_BEGIN) && be->in_transaction)
+        return ath_error(ATH_ECONFLICT, "a transaction is already open");
+    /* One simple query: the server stops at the first statement that fails,
+     * so a COMMIT at the end runs only when everything before it did. */
+    ath_buf text = ATH_BUF_INIT;
+    if (frame & ATH_FRAME_BEGIN)
+        ath_buf_puts(&text, "BEGIN;\n");
+    ath_buf_puts(&text, sql);
+    if (frame & ATH_FRAME_COMMIT)
+        ath_buf_puts(&text, "\n;\nCOMMIT");
+    int rc = ath_buf_check(&text);
+    if (!rc) {
+        if (frame & ATH_FRAME_BEGIN)
+            be->in_transaction = true;
+        rc = ath_backend_exec(be, ath_buf_cstr(&text));
+        if (!rc && (frame & ATH_FRAME_COMMIT))
+            be->in_transaction = false;
+    }
+    ath_buf_free(&text);
+    return rc;
+}
+
 int ath_backend_lock(ath_backend *be)
 {
     if (be->locked)

@@ -139,6 +139,7 @@ typedef struct run {
      * multi-statement query), and `sent` keeps each one for the replay that
      * names the failing statement. */
     bool batching;
+    bool begun; /* batching: the transaction's BEGIN has gone to the server */
     ath_buf pending;
     const char **sent;
     size_t nsent, sent_cap;
@@ -166,19 +167,23 @@ static int read_heads(run *r)
 }
 
 /*
- * Sends what is pending as one query. PostgreSQL stops at the first
+ * Sends what is pending as one query, led by the transaction's BEGIN if it
+ * has not gone yet, and closed by COMMIT with `commit`. PostgreSQL stops at the first
  * statement that fails and the transaction is then aborted, so on failure
  * the migration's statements are run again one by one in a new transaction
  * (rolled back by the caller) to report the server's error for the very
  * statement that failed.
  */
-static int flush(run *r)
+static int send_pending(run *r, bool commit)
 {
-    if (!r->pending.len)
+    if (!r->pending.len && !commit)
         return 0;
+    unsigned frame = (r->begun ? 0 : ATH_FRAME_BEGIN) | (commit ? ATH_FRAME_COMMIT : 0);
     int rc = ath_buf_check(&r->pending);
-    if (!rc)
-        rc = ath_backend_exec(r->be, ath_buf_cstr(&r->pending));
+    if (!rc) {
+        r->begun = true;
+        rc = ath_backend_exec_framed(r->be, ath_buf_cstr(&r->pending), frame);
+    }
     ath_buf_clear(&r->pending);
     if (!rc)
         return 0;
@@ -190,6 +195,12 @@ static int flush(run *r)
         if ((rrc = ath_backend_exec(r->be, r->sent[i])) != 0)
             return rrc;
     return ath_error(rc, "%s", why ? why : "out of memory");
+}
+
+/* What is pending, in the migration's transaction (opened first if need be). */
+static int flush(run *r)
+{
+    return send_pending(r, false);
 }
 
 /* One statement of the migration: run now, or added to the batch. */
@@ -392,10 +403,17 @@ static int version_statements(run *r, const ath_version_change *change)
     return 0;
 }
 
+/*
+ * The step's athanor_history row, its times in UTC. When the migration goes
+ * to PostgreSQL as one query, they are the server's: the start of the
+ * transaction and the clock when the row is written, after the statements.
+ */
 static int history_row(run *r, const prepared *p, const char *started)
 {
     char finished[40];
     now_text(finished);
+    static const char *const server_time[] = {"(transaction_timestamp() AT TIME ZONE 'UTC')",
+                                              "(clock_timestamp() AT TIME ZONE 'UTC')"};
     const char *values[] = {p->step.revision->id,
                             p->step.upgrade ? "upgrade" : "downgrade",
                             p->checksum,
@@ -409,7 +427,9 @@ static int history_row(run *r, const prepared *p, const char *started)
     for (size_t i = 0; i < sizeof(values) / sizeof(*values); i++) {
         if (i)
             ath_buf_puts(&sql, ", ");
-        if (values[i])
+        if (r->batching && (i == 3 || i == 4))
+            ath_buf_puts(&sql, server_time[i - 3]);
+        else if (values[i])
             ath_quote_literal(&sql, r->dialect, values[i]);
         else
             ath_buf_puts(&sql, "NULL");
@@ -528,13 +548,8 @@ static int step_body(run *r, const prepared *p, const ath_version_change *change
         rc = drop_orphaned_enums(r, p, enums, nenums);
     if (!rc)
         rc = version_statements(r, change);
-    /* finished_at is when the statements have run, not when they were queued. */
-    if (!rc)
-        rc = flush(r);
     if (!rc)
         rc = history_row(r, p, started);
-    if (!rc)
-        rc = flush(r);
     if (!rc && rebuilt && r->dialect == ATH_DIALECT_SQLITE)
         rc = check_foreign_keys(r);
     return rc;
@@ -547,13 +562,15 @@ static int run_step(run *r, const prepared *p)
     int rc = ath_revmap_step_heads(&change, r->arena, r->map, r->heads, r->nheads, &p->step);
     if (rc)
         return rc;
-    rc = ath_backend_begin(r->be);
-    if (rc)
-        return rc;
     r->batching = r->dialect == ATH_DIALECT_POSTGRESQL;
     for (size_t i = 0; i < p->nops; i++)
         if (p->ops[i].run_flags)
             r->batching = false;
+    /* Batching, BEGIN goes with the first statements and COMMIT with the
+     * last: a migration that runs no execute op is one round trip. */
+    r->begun = false;
+    if (!r->batching && (rc = ath_backend_begin(r->be)) != 0)
+        return rc;
     ath_buf_clear(&r->pending);
     r->nsent = 0;
     r->outside = 0;
@@ -562,7 +579,7 @@ static int run_step(run *r, const prepared *p)
     r->outside_block = r->outside_concurrently = false;
     rc = step_body(r, p, &change);
     if (!rc)
-        rc = ath_backend_commit(r->be);
+        rc = r->batching ? send_pending(r, true) : ath_backend_commit(r->be);
     const ath_revision *rev = p->step.revision;
     if (r->outside) {
         const ath_op *o = r->first_outside;
@@ -584,7 +601,7 @@ static int run_step(run *r, const prepared *p)
         return 0;
     }
     const char *why = ath_arena_strdup(r->arena, ath_error_last());
-    if (!r->outside_now)
+    if (!r->outside_now && (!r->batching || r->begun))
         ath_backend_rollback(r->be);
     if (r->first_outside)
         return ath_error(rc,
