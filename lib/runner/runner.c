@@ -10,6 +10,7 @@
 #include "athanor/ops.h"
 #include "backend/render.h"
 #include "runner/internal.h"
+#include "util/parallel.h"
 
 #include <pwd.h>
 #include <stdint.h>
@@ -151,10 +152,82 @@ static const char history_table_sql[] =
     "started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, "
     "username VARCHAR(255), hostname VARCHAR(255))";
 
-static int prepare(prepared *p, run *r)
+/*
+ * The bodies of the steps about to run are read by ath_parallel_for's
+ * threads, each step's ops in its thread's arena (the run's afterwards), its
+ * diagnostics and error kept apart and reported in step order.
+ */
+typedef struct reading {
+    prepared *steps;
+    ath_dialect dialect;
+    ath_diags *diags; /* per step */
+    int *rc;          /* per step */
+    const char **why; /* per step: the error's message */
+    ath_arena *arenas[ATH_PARALLEL_MAX];
+} reading;
+
+static void read_task(void *ctx, size_t worker, size_t i)
 {
-    return runner_read_body(&p->ops, &p->nops, p->checksum, r->arena, &p->step, r->dialect,
-                            r->diags);
+    reading *rd = ctx;
+    ath_arena **arena = &rd->arenas[worker];
+    if (!*arena && !(*arena = ath_arena_new())) {
+        rd->rc[i] = ath_error_oom();
+        return;
+    }
+    ath_diags_init(&rd->diags[i], *arena);
+    prepared *p = &rd->steps[i];
+    rd->rc[i] = runner_read_body(&p->ops, &p->nops, p->checksum, *arena, &p->step, rd->dialect,
+                                 &rd->diags[i]);
+    if (rd->rc[i])
+        rd->why[i] = ath_arena_strdup(*arena, ath_error_last());
+}
+
+/* Reads every step's body; the first failure in step order is returned, every diagnostic kept. */
+static int prepare_all(run *r, prepared *steps, size_t n)
+{
+    reading rd;
+    memset(&rd, 0, sizeof(rd));
+    rd.steps = steps;
+    rd.dialect = r->dialect;
+    rd.diags = ath_arena_alloc(r->arena, (n + 1) * sizeof(*rd.diags));
+    rd.rc = ath_arena_alloc(r->arena, (n + 1) * sizeof(*rd.rc));
+    rd.why = ath_arena_alloc(r->arena, (n + 1) * sizeof(*rd.why));
+    if (!rd.diags || !rd.rc || !rd.why)
+        return ath_error_oom();
+    ath_parallel_for(n, 4, ath_parallel_workers(n, 4, 16), read_task, &rd, NULL);
+    for (size_t w = 0; w < ATH_PARALLEL_MAX; w++)
+        ath_arena_adopt(r->arena, rd.arenas[w]);
+    size_t first = n;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < rd.diags[i].count; k++) {
+            const ath_diag *d = &rd.diags[i].items[k];
+            if (ath_diags_add(r->diags, d->level, d->path, d->line, d->col, "%s", d->message))
+                return ath_error_oom();
+        }
+        if (rd.rc[i] && first == n)
+            first = i;
+    }
+    if (first == n)
+        return 0;
+    return ath_error(rd.rc[first], "%s", rd.why[first] ? rd.why[first] : "out of memory");
+}
+
+/* The rows of alembic_version, which exists. */
+static int read_versions(const char ***out, size_t *count, ath_arena *arena, ath_backend *be)
+{
+    ath_rows rows;
+    int rc = ath_backend_query(&rows, arena, be, "SELECT version_num FROM alembic_version", NULL,
+                               0);
+    if (rc)
+        return rc;
+    const char **heads = rows.nrows ? ath_arena_alloc(arena, rows.nrows * sizeof(*heads)) : NULL;
+    if (rows.nrows && !heads)
+        return ath_error_oom();
+    for (size_t i = 0; i < rows.nrows; i++)
+        heads[i] = rows.values[i * rows.ncols];
+    *out = heads;
+    *count = rows.nrows;
+    return 0;
 }
 
 static int read_heads(run *r)
@@ -163,7 +236,7 @@ static int read_heads(run *r)
     r->nheads = 0;
     if (!r->have_version_table)
         return 0;
-    return ath_runner_current(&r->heads, &r->nheads, r->arena, r->be);
+    return read_versions(&r->heads, &r->nheads, r->arena, r->be);
 }
 
 /*
@@ -655,13 +728,9 @@ static int locked_run(run *r, const char *target, bool upgrade, size_t *applied,
     if (plan.count && !steps)
         return ath_error_oom();
     /* Every body first, so a refusal anywhere leaves the database untouched. */
-    int first_rc = 0;
-    for (size_t i = 0; i < plan.count; i++) {
+    for (size_t i = 0; i < plan.count; i++)
         steps[i].step = plan.steps[i];
-        rc = prepare(&steps[i], r);
-        if (rc && !first_rc)
-            first_rc = rc;
-    }
+    int first_rc = prepare_all(r, steps, plan.count);
     if (first_rc) {
         if (first_rc == ATH_EPARSE)
             return ath_error(ATH_EPARSE,
@@ -774,17 +843,5 @@ int ath_runner_current(const char ***out, size_t *count, ath_arena *arena, ath_b
     int rc = runner_tables_exist(&exists, NULL, arena, backend);
     if (rc || !exists)
         return rc;
-    ath_rows rows;
-    rc = ath_backend_query(&rows, arena, backend, "SELECT version_num FROM alembic_version", NULL,
-                           0);
-    if (rc)
-        return rc;
-    const char **heads = rows.nrows ? ath_arena_alloc(arena, rows.nrows * sizeof(*heads)) : NULL;
-    if (rows.nrows && !heads)
-        return ath_error_oom();
-    for (size_t i = 0; i < rows.nrows; i++)
-        heads[i] = rows.values[i * rows.ncols];
-    *out = heads;
-    *count = rows.nrows;
-    return 0;
+    return read_versions(out, count, arena, backend);
 }

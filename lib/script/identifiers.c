@@ -8,12 +8,10 @@
 #include "script/identifiers.h"
 
 #include "py/parser.h"
+#include "util/parallel.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,139 +402,74 @@ static int read_entry(char **buf, size_t *cap, size_t *len, int dirfd, const ent
 
 /* The syntax trees of this many bytes of scripts share one scratch arena. */
 #define SCRATCH_REUSE (256 * 1024)
-/* Scripts a worker takes at a time, and the fewest that are worth a thread. */
+/* Scripts a thread takes at a time, and the fewest worth more than one thread. */
 #define CHUNK 16
 #define PARALLEL_MIN 64
-#define MAX_WORKERS 4
 
 /*
- * The scripts are read by up to MAX_WORKERS threads (one per processor, the
- * calling thread among them), each taking the next CHUNK files in name
- * order. A chunk's results are kept apart — its diagnostics, its first hard
- * error — and put together in name order afterwards, so that what is
- * reported is what one thread reading the files in order would report.
+ * The scripts are read by ath_parallel_for's threads. What each file gives
+ * is kept apart (its declaration, diagnostics, error) and put together in
+ * name order afterwards, up to the first error that stops the reading, so
+ * that the outcome is what one thread reading the files in order gives.
  */
-typedef struct chunk {
+typedef struct result {
+    ath_revision_decl *decl; /* NULL: not a revision, or not read */
     ath_diags diags;
-    int rc;           /* the error that stopped the chunk (not ATH_EPARSE) */
-    const char *why;  /* its message */
-    bool parse_failed;
-    bool taken;
-} chunk;
+    int rc;          /* ATH_EPARSE, or an error that stops the reading */
+    const char *why; /* the stopping error's message */
+    bool done;
+} result;
+
+/* One thread's own: its declarations and messages, a syntax-tree scratch arena, a read buffer. */
+typedef struct own {
+    ath_arena *arena, *scratch;
+    char *src;
+    size_t src_cap;
+} own;
 
 typedef struct load {
     const entry *entries;
-    size_t nentries;
     int dfd;
-    chunk *chunks;
-    size_t nchunks;
-    ath_revision_decl **decl_of; /* by entry; NULL: not a revision, or failed */
-    _Atomic size_t next_chunk;
-    _Atomic bool stop; /* a hard error: the files after it need not be read */
+    result *results;
+    own owns[ATH_PARALLEL_MAX];
+    atomic_bool stop;
 } load;
 
-/* What one thread owns; `arena` holds its declarations and diagnostics. */
-typedef struct worker {
-    load *l;
-    ath_arena *arena;
-    int rc; /* ATH_ENOMEM before any chunk could be recorded */
-} worker;
-
-static int read_chunk(worker *w, ath_arena **scratch, char **src, size_t *src_cap, size_t c)
+static int read_one(own *o, const load *l, size_t i, result *res)
 {
-    load *l = w->l;
-    chunk *ch = &l->chunks[c];
-    size_t end = (c + 1) * CHUNK < l->nentries ? (c + 1) * CHUNK : l->nentries;
-    for (size_t i = c * CHUNK; i < end; i++) {
-        const entry *e = &l->entries[i];
-        struct stat st;
-        /* a folder named x.py, a dangling link: Alembic would fail on it */
-        if (!e->regular && (fstatat(l->dfd, e->name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
-            continue;
-        size_t len;
-        int rc = read_entry(src, src_cap, &len, l->dfd, e);
-        if (rc)
-            return rc;
-        if (*scratch && ath_arena_used(*scratch) > SCRATCH_REUSE) {
-            ath_arena_free(*scratch);
-            *scratch = NULL;
-        }
-        if (!*scratch && !(*scratch = ath_arena_new()))
-            return ath_error_oom();
-        rc = read_ids(&l->decl_of[i], w->arena, *scratch, e->path, len ? *src : "", len,
-                      &ch->diags);
-        if (rc == ATH_EPARSE)
-            ch->parse_failed = true;
-        else if (rc)
-            return rc;
+    const entry *e = &l->entries[i];
+    struct stat st;
+    /* a folder named x.py, a dangling link: Alembic would fail on it */
+    if (!e->regular && (fstatat(l->dfd, e->name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
+        return 0;
+    if (!o->arena && !(o->arena = ath_arena_new()))
+        return ath_error_oom();
+    ath_diags_init(&res->diags, o->arena);
+    size_t len;
+    int rc = read_entry(&o->src, &o->src_cap, &len, l->dfd, e);
+    if (rc)
+        return rc;
+    if (o->scratch && ath_arena_used(o->scratch) > SCRATCH_REUSE) {
+        ath_arena_free(o->scratch);
+        o->scratch = NULL;
     }
-    return 0;
+    if (!o->scratch && !(o->scratch = ath_arena_new()))
+        return ath_error_oom();
+    return read_ids(&res->decl, o->arena, o->scratch, e->path, len ? o->src : "", len,
+                    &res->diags);
 }
 
-static void *work(void *arg)
+static void read_task(void *ctx, size_t worker, size_t i)
 {
-    worker *w = arg;
-    load *l = w->l;
-    ath_arena *scratch = NULL;
-    char *src = NULL;
-    size_t src_cap = 0;
-    while (!atomic_load(&l->stop)) {
-        size_t c = atomic_fetch_add(&l->next_chunk, 1);
-        if (c >= l->nchunks)
-            break;
-        chunk *ch = &l->chunks[c];
-        ath_diags_init(&ch->diags, w->arena);
-        ch->taken = true;
-        int rc = read_chunk(w, &scratch, &src, &src_cap, c);
-        if (rc) {
-            ch->rc = rc;
-            ch->why = ath_arena_strdup(w->arena, ath_error_last());
-            atomic_store(&l->stop, true);
-        }
+    load *l = ctx;
+    own *o = &l->owns[worker];
+    result *res = &l->results[i];
+    res->rc = read_one(o, l, i, res);
+    if (res->rc && res->rc != ATH_EPARSE) {
+        res->why = o->arena ? ath_arena_strdup(o->arena, ath_error_last()) : NULL;
+        atomic_store(&l->stop, true);
     }
-    ath_arena_free(scratch);
-    free(src);
-    return NULL;
-}
-
-static size_t worker_count(size_t nchunks)
-{
-    if (nchunks * CHUNK < PARALLEL_MIN)
-        return 1;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    size_t n = cpus > 1 ? (size_t)cpus : 1;
-    if (n > MAX_WORKERS)
-        n = MAX_WORKERS;
-    return n < nchunks ? n : nchunks;
-}
-
-/* Reads every entry with the workers; the results are in `l`. */
-static int read_all(load *l, ath_arena *arena)
-{
-    worker workers[MAX_WORKERS];
-    pthread_t threads[MAX_WORKERS];
-    size_t nworkers = worker_count(l->nchunks), started = 0;
-    for (size_t i = 0; i < nworkers; i++) {
-        workers[i] = (worker){l, ath_arena_new(), 0};
-        if (!workers[i].arena) {
-            nworkers = i;
-            break;
-        }
-    }
-    int rc = nworkers ? 0 : ath_error_oom();
-    /* workers[0] is this thread; a thread that cannot start leaves its share to the others */
-    for (size_t i = 1; !rc && i < nworkers; i++) {
-        if (pthread_create(&threads[i], NULL, work, &workers[i]) != 0)
-            break;
-        started = i;
-    }
-    if (!rc)
-        work(&workers[0]);
-    for (size_t i = 1; i <= started; i++)
-        pthread_join(threads[i], NULL);
-    for (size_t i = 0; i < nworkers; i++)
-        ath_arena_adopt(arena, workers[i].arena);
-    return rc;
+    res->done = true;
 }
 
 int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
@@ -572,34 +505,40 @@ int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena
     }
     if (nentries > 1)
         qsort(entries, nentries, sizeof(*entries), cmp_entry);
-    load l = {entries, nentries, dirfd(dir), NULL, (nentries + CHUNK - 1) / CHUNK, NULL, 0, false};
     ath_revision_decl *decls = ath_arena_alloc(arena, (nentries + 1) * sizeof(*decls));
-    l.decl_of = ath_arena_alloc(arena, (nentries + 1) * sizeof(*l.decl_of));
-    l.chunks = ath_arena_alloc(arena, (l.nchunks + 1) * sizeof(*l.chunks));
-    if (!decls || !l.decl_of || !l.chunks)
-        rc = ath_error_oom();
-    if (!rc)
-        rc = read_all(&l, arena);
+    load l;
+    memset(&l, 0, sizeof(l));
+    l.entries = entries;
+    l.dfd = dirfd(dir);
+    l.results = ath_arena_alloc(arena, (nentries + 1) * sizeof(*l.results));
+    if (!decls || !l.results) {
+        closedir(dir);
+        return ath_error_oom();
+    }
+    ath_parallel_for(nentries, CHUNK, ath_parallel_workers(nentries, CHUNK, PARALLEL_MIN),
+                     read_task, &l, &l.stop);
     closedir(dir);
-    if (rc)
-        return rc;
-    /* In name order, up to the first hard error: what a reader in order would have said. */
+    for (size_t w = 0; w < ATH_PARALLEL_MAX; w++) {
+        ath_arena_free(l.owns[w].scratch);
+        free(l.owns[w].src);
+        ath_arena_adopt(arena, l.owns[w].arena);
+    }
+    /* In name order, up to the first error that stopped the reading. */
     bool parse_failed = false;
     size_t n = 0;
-    for (size_t c = 0; c < l.nchunks && l.chunks[c].taken; c++) {
-        const chunk *ch = &l.chunks[c];
-        for (size_t i = 0; i < ch->diags.count; i++) {
-            const ath_diag *d = &ch->diags.items[i];
+    for (size_t i = 0; i < nentries && l.results[i].done; i++) {
+        const result *res = &l.results[i];
+        for (size_t k = 0; k < res->diags.count; k++) {
+            const ath_diag *d = &res->diags.items[k];
             if (ath_diags_add(diags, d->level, d->path, d->line, d->col, "%s", d->message))
                 return ath_error_oom();
         }
-        if (ch->rc)
-            return ath_error(ch->rc, "%s", ch->why ? ch->why : "out of memory");
-        parse_failed = parse_failed || ch->parse_failed;
-        size_t end = (c + 1) * CHUNK < nentries ? (c + 1) * CHUNK : nentries;
-        for (size_t i = c * CHUNK; i < end; i++)
-            if (l.decl_of[i])
-                decls[n++] = *l.decl_of[i];
+        if (res->rc == ATH_EPARSE)
+            parse_failed = true;
+        else if (res->rc)
+            return ath_error(res->rc, "%s", res->why ? res->why : "out of memory");
+        if (res->decl)
+            decls[n++] = *res->decl;
     }
     if (parse_failed)
         return ath_error(ATH_EPARSE, "%zu error(s) in the scripts of %s", diags->errors,

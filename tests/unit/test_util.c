@@ -4,6 +4,8 @@
  */
 #include "testsupport.h"
 
+#include "util/parallel.h"
+
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdint.h>
@@ -717,10 +719,122 @@ static void diag_format_appends_to_what_is_there(void **state)
     ath_buf_free(&out);
 }
 
+
+/* ---- arena adoption ---- */
+
+static void arena_adopt_keeps_what_the_other_arena_handed_out(void **state)
+{
+    (void)state;
+    ath_arena *arena = ath_arena_new();
+    char *mine = ath_arena_strdup(arena, "mine");
+    ath_arena *other = ath_arena_new();
+    char *theirs[300];
+    for (int i = 0; i < 300; i++)
+        theirs[i] = ath_arena_printf(other, "%0*d", 1000, i); /* several blocks */
+    size_t before = ath_arena_used(arena), given = ath_arena_used(other);
+    ath_arena_adopt(arena, other); /* `other` is freed: ASan would see a use */
+    assert_int_equal(ath_arena_used(arena), before + given);
+    /* New allocations still come from `arena`, and nothing adopted is overwritten. */
+    for (int i = 0; i < 300; i++)
+        assert_non_null(ath_arena_printf(arena, "%0*d", 500, -i));
+    assert_string_equal(mine, "mine");
+    for (int i = 0; i < 300; i++) {
+        char want[1001];
+        snprintf(want, sizeof(want), "%0*d", 1000, i);
+        assert_string_equal(theirs[i], want);
+    }
+    ath_arena_adopt(arena, NULL);
+    ath_arena *empty = ath_arena_new();
+    ath_arena_adopt(empty, ath_arena_new());
+    ath_arena *fresh = ath_arena_new();
+    char *kept = ath_arena_strdup(fresh, "kept");
+    ath_arena_adopt(empty, fresh);
+    assert_string_equal(kept, "kept");
+    ath_arena_free(empty);
+    ath_arena_free(arena); /* one free releases both arenas' blocks (LeakSanitizer checks) */
+}
+
+/* ---- parallel_for ---- */
+
+typedef struct counted {
+    atomic_int calls[1000];
+    atomic_int bad_worker;
+    size_t workers;
+    size_t stop_at; /* the item that sets stop; 1000: none */
+    atomic_bool stop;
+} counted;
+
+static void count_task(void *ctx, size_t worker, size_t item)
+{
+    counted *c = ctx;
+    if (worker >= c->workers)
+        atomic_fetch_add(&c->bad_worker, 1);
+    atomic_fetch_add(&c->calls[item], 1);
+    if (item == c->stop_at)
+        atomic_store(&c->stop, true);
+}
+
+static void parallel_for_calls_every_item_once(void **state)
+{
+    (void)state;
+    const size_t counts[] = {0, 1, 7, 16, 17, 1000};
+    for (size_t workers = 1; workers <= ATH_PARALLEL_MAX + 1; workers++)
+        for (size_t k = 0; k < sizeof(counts) / sizeof(*counts); k++) {
+            counted *c = calloc(1, sizeof(*c));
+            c->workers = workers > ATH_PARALLEL_MAX ? ATH_PARALLEL_MAX : workers;
+            c->stop_at = 1000;
+            ath_parallel_for(counts[k], 16, workers, count_task, c, &c->stop);
+            for (size_t i = 0; i < 1000; i++)
+                assert_int_equal(c->calls[i], i < counts[k] ? 1 : 0);
+            assert_int_equal(c->bad_worker, 0);
+            free(c);
+        }
+}
+
+/* Stopping: every item before the one that stopped is done, none twice. */
+static void parallel_for_stop_finishes_what_came_before(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 20; round++) {
+        counted *c = calloc(1, sizeof(*c));
+        c->workers = 2;
+        c->stop_at = 333;
+        ath_parallel_for(1000, 8, 2, count_task, c, &c->stop);
+        for (size_t i = 0; i <= 333; i++)
+            assert_int_equal(c->calls[i], 1);
+        /* After it, what the threads had begun (how much depends on them), once at most. */
+        for (size_t i = 334; i < 1000; i++)
+            assert_true(c->calls[i] <= 1);
+        free(c);
+    }
+    /* One thread: the chunk of item 333 (328 - 335) is finished, nothing after it is begun. */
+    counted *c = calloc(1, sizeof(*c));
+    c->workers = 1;
+    c->stop_at = 333;
+    ath_parallel_for(1000, 8, 1, count_task, c, &c->stop);
+    for (size_t i = 0; i < 1000; i++)
+        assert_int_equal(c->calls[i], i < 336 ? 1 : 0);
+    free(c);
+}
+
+static void parallel_workers_are_one_for_small_lists(void **state)
+{
+    (void)state;
+    assert_int_equal(ath_parallel_workers(10, 16, 64), 1);
+    assert_int_equal(ath_parallel_workers(0, 16, 0), 1);
+    size_t w = ath_parallel_workers(1000, 16, 64);
+    assert_true(w >= 1 && w <= ATH_PARALLEL_MAX);
+    assert_true(ath_parallel_workers(70, 64, 64) <= 2); /* two chunks */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(arena_keeps_many_allocations_across_blocks_apart),
+        cmocka_unit_test(arena_adopt_keeps_what_the_other_arena_handed_out),
+        cmocka_unit_test(parallel_for_calls_every_item_once),
+        cmocka_unit_test(parallel_for_stop_finishes_what_came_before),
+        cmocka_unit_test(parallel_workers_are_one_for_small_lists),
         cmocka_unit_test(arena_returns_aligned_pointers_for_every_size),
         cmocka_unit_test(arena_grows_into_big_blocks_and_keeps_every_piece),
         cmocka_unit_test(file_read_gives_whole_files_and_names_missing_ones),
