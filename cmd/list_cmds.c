@@ -70,11 +70,10 @@ void put_log_entry(ath_buf *out, ath_arena *arena, const ath_revision *rev)
     else
         ath_buf_puts(out, "<base>");
     ath_buf_putc(out, '\n');
-    if (rev->ndepends) {
-        ath_buf_puts(out, "Also depends on: ");
-        put_ids(out, rev->depends, rev->ndepends);
-        ath_buf_putc(out, '\n');
-    }
+    /* As written in the script, as Alembic prints it: a label stays a label. */
+    for (size_t i = 0; i < rev->ndepends_written; i++)
+        ath_buf_printf(out, "%s%s%s", i ? ", " : "Also depends on: ", rev->depends_written[i],
+                       i + 1 == rev->ndepends_written ? "\n" : "");
     if (rev->is_branch_point) {
         ath_buf_puts(out, "Branches into: ");
         put_ids(out, rev->next, rev->nnext);
@@ -282,11 +281,10 @@ int cmd_history(int argc, char **argv)
             put_ids(&out, rev->down, rev->ndown);
         else
             ath_buf_puts(&out, "<base>");
-        if (rev->ndepends) {
-            ath_buf_puts(&out, " (");
-            put_ids(&out, rev->depends, rev->ndepends);
-            ath_buf_puts(&out, ")");
-        }
+        /* depends_on as written, as Alembic prints it */
+        for (size_t d = 0; d < rev->ndepends_written; d++)
+            ath_buf_printf(&out, "%s%s%s", d ? ", " : " (", rev->depends_written[d],
+                           d + 1 == rev->ndepends_written ? ")" : "");
         ath_buf_printf(&out, " -> %s", rev->id);
         put_labels(&out, rev);
         put_indicators(&out, rev, true);

@@ -53,6 +53,8 @@ struct ath_revision {
     size_t nnext_all;              /* next plus the revisions that depend on this one */
     const char *const *own_labels; /* branch_labels as declared */
     size_t nown_labels;
+    const char *const *depends_written; /* depends_on as declared (ids, partial ids, labels) */
+    size_t ndepends_written;
     const char **labels; /* own labels plus those inherited along the branch, sorted */
     size_t nlabels;
     const char *doc, *longdoc; /* never NULL: "" without a docstring */

@@ -140,6 +140,8 @@ static int copy_decls(builder *b, const ath_revision_decl *decls, size_t n)
         rev->longdoc = ath_arena_strdup(b->arena, d->longdoc ? d->longdoc : rev->doc);
         rev->own_labels = copy_strs(b->arena, d->branch_labels, d->nlabels, &oom);
         rev->nown_labels = d->nlabels;
+        rev->depends_written = copy_strs(b->arena, d->depends_on, d->ndepends, &oom);
+        rev->ndepends_written = d->ndepends;
         if (!rev->id || !rev->doc || !rev->longdoc || (d->path && !rev->path))
             oom = true;
         if (oom)

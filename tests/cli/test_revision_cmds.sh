@@ -316,6 +316,22 @@ if [ "$(cat "$SCRATCH/py/current.out")" = "0123456789ab (head) (mergepoint)" ]; 
     fail "flask db current after the merge: $(cat "$SCRATCH/py/current.out")"; fi
 compare_listings "merged"
 
+# depends_on as the script writes it: Alembic keeps a branch label as a label,
+# and show / history -v print it so ("Also depends on: feat"), not resolved.
+# (Flask-Migrate's revision() has no depends_on: written by hand, as people do.)
+batch rev_dep revision '{"message": "needs feat"}'
+run_batch
+py_ok rev_dep
+R5=$(rev_of "needs feat")
+sed -i "s/^depends_on = None\$/depends_on = 'feat'/" migrations/versions/"${R5}"_*.py
+if grep -q "^depends_on = 'feat'\$" migrations/versions/"${R5}"_*.py; then pass; else
+    fail "depends_on not written: $(grep depends_on migrations/versions/"${R5}"_*.py)"; fi
+listings+=("show|{\"revision\": \"$R5\"}|show $R5")
+compare_listings "depends_on"
+run show "$R5"
+if grep -qx "Also depends on: feat" "$SCRATCH/out"; then pass; else
+    fail "show $R5 does not print depends_on as written: $(cat "$SCRATCH/out")"; fi
+
 # Nothing left to merge; an existing id; a bad id; a missing folder: refused, no file written.
 ls migrations/versions >"$SCRATCH/files-before"
 run merge -m again
