@@ -64,7 +64,7 @@ int session_open(session *s, const char *command, const char *dir, const char *u
     if (need_map) {
         ath_diags diags;
         ath_diags_init(&diags, s->arena);
-        rc = ath_revmap_load(&s->map, s->arena, s->versions, &diags);
+        rc = ath_revmap_load_cached(&s->map, s->arena, s->versions, &diags);
         char *why = rc ? ath_arena_strdup(s->arena, ath_error_last()) : NULL;
         if (threaded)
             pthread_join(opener, NULL);

@@ -100,6 +100,16 @@ int ath_revmap_build(ath_revmap **out, ath_arena *arena, const ath_revision_decl
  * ath_revmap_build), ATH_ENOMEM.
  */
 int ath_revmap_load(ath_revmap **out, ath_arena *arena, const char *versions_dir, ath_diags *diags);
+/*
+ * ath_revmap_load, keeping the identifiers of unchanged scripts between runs
+ * in versions_dir/__pycache__/athanor-ids, as Python keeps compiled modules
+ * in __pycache__: a script is read again when its size, mtime, ctime or
+ * inode differ from its record, and one changed in the two seconds before
+ * the cache was written is not recorded. A missing, damaged or unwritable
+ * cache only costs the time of reading every script. Same errors.
+ */
+int ath_revmap_load_cached(ath_revmap **out, ath_arena *arena, const char *versions_dir,
+                           ath_diags *diags);
 
 /* Number of revisions, and the i-th in load order. */
 size_t ath_revmap_count(const ath_revmap *map);

@@ -8,6 +8,7 @@
 #include "script/identifiers.h"
 
 #include "py/parser.h"
+#include "script/ids_cache.h"
 #include "util/parallel.h"
 
 #include <dirent.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 enum { ID_REVISION, ID_DOWN, ID_LABELS, ID_DEPENDS, ID_COUNT };
@@ -418,6 +420,8 @@ typedef struct result {
     int rc;          /* ATH_EPARSE, or an error that stops the reading */
     const char *why; /* the stopping error's message */
     bool done;
+    bool cached;          /* decl is the cache's record */
+    ath_ids_stamp stamp;  /* with a cache: the file's, taken before it was read */
 } result;
 
 /* One thread's own: its declarations and messages, a syntax-tree scratch arena, a read buffer. */
@@ -430,6 +434,7 @@ typedef struct own {
 typedef struct load {
     const entry *entries;
     int dfd;
+    const ath_ids_cache *cache; /* NULL: every file is read */
     result *results;
     own owns[ATH_PARALLEL_MAX];
     atomic_bool stop;
@@ -440,8 +445,17 @@ static int read_one(own *o, const load *l, size_t i, result *res)
     const entry *e = &l->entries[i];
     struct stat st;
     /* a folder named x.py, a dangling link: Alembic would fail on it */
-    if (!e->regular && (fstatat(l->dfd, e->name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
+    if ((l->cache || !e->regular) && (fstatat(l->dfd, e->name, &st, 0) != 0 || !S_ISREG(st.st_mode)))
         return 0;
+    if (l->cache) {
+        ath_ids_stamp_of(&res->stamp, &st);
+        const ath_ids_record *rec = ath_ids_cache_find(l->cache, e->name, &res->stamp);
+        if (rec) {
+            res->decl = (ath_revision_decl *)&rec->decl;
+            res->cached = true;
+            return 0;
+        }
+    }
     if (!o->arena && !(o->arena = ath_arena_new()))
         return ath_error_oom();
     ath_diags_init(&res->diags, o->arena);
@@ -472,8 +486,39 @@ static void read_task(void *ctx, size_t worker, size_t i)
     res->done = true;
 }
 
-int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
-                        const char *versions_dir, ath_diags *diags)
+/* The records of the files read cleanly (cached or not), in name order, for the next run. */
+static void store_cache(const load *l, size_t nentries, ath_arena *arena)
+{
+    ath_ids_record *records = ath_arena_alloc(arena, (nentries + 1) * sizeof(*records));
+    if (!records)
+        return;
+    size_t n = 0;
+    bool changed = false;
+    for (size_t i = 0; i < nentries; i++) {
+        const result *res = &l->results[i];
+        if (res->decl && !res->cached && res->diags.count == 0)
+            changed = true;
+        if (!res->decl || (!res->cached && res->diags.count))
+            continue;
+        ath_ids_record *r = &records[n++];
+        r->name = l->entries[i].name;
+        r->stamp = res->stamp;
+        r->decl = *res->decl;
+        r->decl.path = NULL;
+    }
+    /* Unchanged when every record was used and nothing new was read. */
+    size_t used = 0;
+    for (size_t i = 0; i < nentries; i++)
+        used += l->results[i].cached;
+    if (changed || used != l->cache->count) {
+        struct timespec now;
+        clock_gettime(CLOCK_REALTIME, &now);
+        ath_ids_cache_store(l->dfd, records, n, &now);
+    }
+}
+
+static int load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
+                    const char *versions_dir, ath_diags *diags, bool use_cache)
 {
     *out = NULL;
     *count = 0;
@@ -510,6 +555,11 @@ int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena
     memset(&l, 0, sizeof(l));
     l.entries = entries;
     l.dfd = dirfd(dir);
+    ath_ids_cache cache;
+    if (use_cache) {
+        ath_ids_cache_load(&cache, arena, l.dfd);
+        l.cache = &cache;
+    }
     l.results = ath_arena_alloc(arena, (nentries + 1) * sizeof(*l.results));
     if (!decls || !l.results) {
         closedir(dir);
@@ -517,33 +567,56 @@ int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena
     }
     ath_parallel_for(nentries, CHUNK, ath_parallel_workers(nentries, CHUNK, PARALLEL_MIN),
                      read_task, &l, &l.stop);
-    closedir(dir);
     for (size_t w = 0; w < ATH_PARALLEL_MAX; w++) {
         ath_arena_free(l.owns[w].scratch);
         free(l.owns[w].src);
         ath_arena_adopt(arena, l.owns[w].arena);
     }
+    int result_rc = 0;
     /* In name order, up to the first error that stopped the reading. */
     bool parse_failed = false;
     size_t n = 0;
     for (size_t i = 0; i < nentries && l.results[i].done; i++) {
         const result *res = &l.results[i];
-        for (size_t k = 0; k < res->diags.count; k++) {
+        for (size_t k = 0; k < res->diags.count && !result_rc; k++) {
             const ath_diag *d = &res->diags.items[k];
             if (ath_diags_add(diags, d->level, d->path, d->line, d->col, "%s", d->message))
-                return ath_error_oom();
+                result_rc = ath_error_oom();
         }
-        if (res->rc == ATH_EPARSE)
+        if (result_rc)
+            break;
+        if (res->rc == ATH_EPARSE) {
             parse_failed = true;
-        else if (res->rc)
-            return ath_error(res->rc, "%s", res->why ? res->why : "out of memory");
-        if (res->decl)
-            decls[n++] = *res->decl;
+        } else if (res->rc) {
+            result_rc = ath_error(res->rc, "%s", res->why ? res->why : "out of memory");
+            break;
+        }
+        if (res->decl) {
+            decls[n] = *res->decl;
+            decls[n++].path = entries[i].path;
+        }
     }
-    if (parse_failed)
-        return ath_error(ATH_EPARSE, "%zu error(s) in the scripts of %s", diags->errors,
-                         versions_dir);
+    if (!result_rc && parse_failed)
+        result_rc = ath_error(ATH_EPARSE, "%zu error(s) in the scripts of %s", diags->errors,
+                              versions_dir);
+    if (!result_rc && use_cache)
+        store_cache(&l, nentries, arena);
+    closedir(dir);
+    if (result_rc)
+        return result_rc;
     *out = decls;
     *count = n;
     return 0;
+}
+
+int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
+                        const char *versions_dir, ath_diags *diags)
+{
+    return load_ids(out, count, arena, versions_dir, diags, false);
+}
+
+int ath_script_load_ids_cached(ath_revision_decl **out, size_t *count, ath_arena *arena,
+                               const char *versions_dir, ath_diags *diags)
+{
+    return load_ids(out, count, arena, versions_dir, diags, true);
 }

@@ -40,4 +40,12 @@ int ath_script_read_ids(ath_revision_decl **out, ath_arena *arena, const char *p
 int ath_script_load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
                         const char *versions_dir, ath_diags *diags);
 
+/*
+ * ath_script_load_ids, with the folder's identifiers cache (ids_cache.h): a
+ * script whose size, mtime, ctime and inode match its record is not read;
+ * the cache is written again when a script was read or one went away.
+ */
+int ath_script_load_ids_cached(ath_revision_decl **out, size_t *count, ath_arena *arena,
+                               const char *versions_dir, ath_diags *diags);
+
 #endif
