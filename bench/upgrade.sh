@@ -7,7 +7,9 @@
 #   (brought there by `athanor upgrade`). Timed side by side:
 #     athanor   athanor upgrade -d migrations --url URL
 #     flask     python3 -m flask db upgrade   (a Flask app with no models)
-#   Both are checked to run nothing.
+#   Both are checked to run nothing. On PostgreSQL a third row, pq-connect,
+#   times bench/pq_connect.c: a libpq client that connects and disconnects,
+#   nothing more - the floor under any client's run.
 #
 # apply: the first BENCH_APPLY revisions of the same kind of history applied
 #   to an empty database, side by side with the same SQL run by the
@@ -81,6 +83,11 @@ if [[ ! -x $athanor ]]; then
 fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/athanor-bench-upgrade.XXXXXX")
+if [[ $dialects == *postgresql* ]]; then
+    # bench/pq_connect.c: a client that only connects, for the no-op's floor.
+    cc -O2 $(pkg-config --cflags libpq) -o "$work/pq_connect" "$root/bench/pq_connect.c" \
+        $(pkg-config --libs libpq) || die "cannot build bench/pq_connect.c (needs libpq-dev)"
+fi
 out=${BENCH_OUT:-$work/out}
 mkdir -p "$out"
 trap bench_cleanup EXIT
@@ -146,6 +153,11 @@ noop() {
     bench_group=noop-$dialect
     time_one athanor "$runs" "$athanor" upgrade -d migrations --url "$url"
     bench_warmup=0 time_one flask "$flask_runs" "$python" -m flask db upgrade
+    if [[ $dialect == postgresql ]]; then
+        # What connecting alone costs a libpq client: the floor under athanor's time.
+        local libpq_url=${url/#postgresql+psycopg2:/postgresql:}
+        time_one pq-connect "$runs" "$work/pq_connect" "$libpq_url"
+    fi
     cd "$root"
 }
 
