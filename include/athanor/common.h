@@ -138,6 +138,8 @@ void ath_diags_init(ath_diags *diags, ath_arena *arena);
 /* Adds a diagnostic; returns ATH_ENOMEM on failure, else 0. */
 int ath_diags_add(ath_diags *diags, ath_diag_level level, const char *path, int line, int col,
                   const char *fmt, ...) ATH_PRINTF(6, 7);
+/* Adds a copy of every diagnostic of `from`, in order; ATH_ENOMEM on failure, else 0. */
+int ath_diags_append(ath_diags *to, const ath_diags *from);
 /*
  * Formats one diagnostic as a compiler does:
  *   path:line:col: error: message

@@ -199,11 +199,8 @@ static int prepare_all(run *r, prepared *steps, size_t n)
         ath_arena_adopt(r->arena, rd.arenas[w]);
     size_t first = n;
     for (size_t i = 0; i < n; i++) {
-        for (size_t k = 0; k < rd.diags[i].count; k++) {
-            const ath_diag *d = &rd.diags[i].items[k];
-            if (ath_diags_add(r->diags, d->level, d->path, d->line, d->col, "%s", d->message))
-                return ath_error_oom();
-        }
+        if (ath_diags_append(r->diags, &rd.diags[i]))
+            return ath_error_oom();
         if (rd.rc[i] && first == n)
             first = i;
     }

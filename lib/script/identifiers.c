@@ -578,12 +578,7 @@ static int load_ids(ath_revision_decl **out, size_t *count, ath_arena *arena,
     size_t n = 0;
     for (size_t i = 0; i < nentries && l.results[i].done; i++) {
         const result *res = &l.results[i];
-        for (size_t k = 0; k < res->diags.count && !result_rc; k++) {
-            const ath_diag *d = &res->diags.items[k];
-            if (ath_diags_add(diags, d->level, d->path, d->line, d->col, "%s", d->message))
-                result_rc = ath_error_oom();
-        }
-        if (result_rc)
+        if ((result_rc = ath_diags_append(diags, &res->diags)) != 0)
             break;
         if (res->rc == ATH_EPARSE) {
             parse_failed = true;

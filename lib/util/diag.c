@@ -41,6 +41,16 @@ int ath_diags_add(ath_diags *diags, ath_diag_level level, const char *path, int 
     return 0;
 }
 
+int ath_diags_append(ath_diags *to, const ath_diags *from)
+{
+    for (size_t i = 0; i < from->count; i++) {
+        const ath_diag *d = &from->items[i];
+        if (ath_diags_add(to, d->level, d->path, d->line, d->col, "%s", d->message))
+            return ath_error_oom();
+    }
+    return 0;
+}
+
 static const char *level_name(ath_diag_level level)
 {
     switch (level) {

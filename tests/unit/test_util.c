@@ -579,6 +579,29 @@ static void assert_formats_as(const ath_diag *d, const char *source, const char 
     ath_buf_free(&out);
 }
 
+/* Appending copies every diagnostic in order, counts the errors, and owns its strings. */
+static void diags_append_copies_in_order(void **state)
+{
+    (void)state;
+    ath_arena *from_arena = ath_arena_new(), *to_arena = ath_arena_new();
+    ath_diags from, to;
+    ath_diags_init(&from, from_arena);
+    ath_diags_init(&to, to_arena);
+    assert_int_equal(ath_diags_add(&to, ATH_DIAG_NOTE, "a.py", 1, 1, "first"), 0);
+    assert_int_equal(ath_diags_add(&from, ATH_DIAG_ERROR, "b.py", 2, 3, "second"), 0);
+    assert_int_equal(ath_diags_add(&from, ATH_DIAG_NOTE, NULL, 0, 0, "third"), 0);
+    assert_int_equal(ath_diags_append(&to, &from), 0);
+    ath_arena_free(from_arena); /* nothing of `to` points there */
+    assert_int_equal(to.count, 3);
+    assert_int_equal(to.errors, 1);
+    assert_string_equal(to.items[1].path, "b.py");
+    assert_int_equal(to.items[1].col, 3);
+    assert_string_equal(to.items[1].message, "second");
+    assert_null(to.items[2].path);
+    assert_string_equal(to.items[2].message, "third");
+    ath_arena_free(to_arena);
+}
+
 static void diags_add_counts_errors_only(void **state)
 {
     (void)state;
@@ -863,6 +886,7 @@ int main(void)
         cmocka_unit_test(error_can_wrap_the_previous_message),
         cmocka_unit_test(error_slot_belongs_to_the_calling_thread),
         cmocka_unit_test(diags_add_counts_errors_only),
+        cmocka_unit_test(diags_append_copies_in_order),
         cmocka_unit_test(diag_format_shows_source_line_and_caret),
         cmocka_unit_test(diag_format_names_warnings_and_notes),
         cmocka_unit_test(diag_format_line_beyond_end_of_source_omits_the_excerpt),
