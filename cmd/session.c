@@ -65,15 +65,13 @@ int session_open(session *s, const char *command, const char *dir, const char *u
         ath_diags diags;
         ath_diags_init(&diags, s->arena);
         rc = ath_revmap_load_cached(&s->map, s->arena, s->versions, &diags);
-        char *why = rc ? ath_arena_strdup(s->arena, ath_error_last()) : NULL;
+        /* (the last error is per thread: the opener's does not touch this one) */
         if (threaded)
             pthread_join(opener, NULL);
         s->backend = o.backend;
         cli_print_diags(&diags);
-        if (rc) {
-            ath_error(rc, "%s", why ? why : "out of memory");
+        if (rc)
             return cli_fail();
-        }
     }
     if (!need_db)
         return 0;
