@@ -5,6 +5,7 @@
  * when they create the same column type.
  */
 #include "athanor.h"
+#include "py/repr.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -335,33 +336,6 @@ bool ath_type_equal(const ath_type *a, const ath_type *b, ath_dialect dialect)
     return eq;
 }
 
-/* A Python string literal as repr() writes it: in single quotes unless the
- * text holds a ' and no ", with the chosen quote, backslashes and control
- * characters escaped. */
-static void py_string(ath_buf *out, const char *s)
-{
-    char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
-    ath_buf_putc(out, quote);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == (unsigned char)quote || c == '\\') {
-            ath_buf_putc(out, '\\');
-            ath_buf_putc(out, *s);
-        } else if (c == '\n') {
-            ath_buf_puts(out, "\\n");
-        } else if (c == '\r') {
-            ath_buf_puts(out, "\\r");
-        } else if (c == '\t') {
-            ath_buf_puts(out, "\\t");
-        } else if (c < 0x20 || c == 0x7f) {
-            ath_buf_printf(out, "\\x%02x", c);
-        } else {
-            ath_buf_putc(out, *s);
-        }
-    }
-    ath_buf_putc(out, quote);
-}
-
 void ath_type_sqla(ath_buf *out, const ath_type *t)
 {
     switch (t->kind) {
@@ -403,11 +377,11 @@ void ath_type_sqla(ath_buf *out, const ath_type *t)
         for (size_t i = 0; i < t->nvalues; i++) {
             if (i)
                 ath_buf_puts(out, ", ");
-            py_string(out, t->values[i]);
+            ath_py_repr_str(out, t->values[i]);
         }
         if (t->name) {
             ath_buf_puts(out, t->nvalues ? ", name=" : "name=");
-            py_string(out, t->name);
+            ath_py_repr_str(out, t->name);
         }
         ath_buf_putc(out, ')');
         return;

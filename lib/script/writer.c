@@ -5,6 +5,7 @@
  * script reader (body.c) reads what it writes back to the same ops.
  */
 #include "athanor.h"
+#include "py/repr.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -13,38 +14,13 @@
 #include <sys/random.h>
 #include <time.h>
 
-/* Python's repr() of a str: single quotes unless only double quotes avoid escapes. */
-static void py_repr(ath_buf *out, const char *s)
-{
-    char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
-    ath_buf_putc(out, quote);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == (unsigned char)quote || c == '\\') {
-            ath_buf_putc(out, '\\');
-            ath_buf_putc(out, *s);
-        } else if (c == '\n') {
-            ath_buf_puts(out, "\\n");
-        } else if (c == '\r') {
-            ath_buf_puts(out, "\\r");
-        } else if (c == '\t') {
-            ath_buf_puts(out, "\\t");
-        } else if (c < 0x20 || c == 0x7f) {
-            ath_buf_printf(out, "\\x%02x", c);
-        } else {
-            ath_buf_putc(out, *s);
-        }
-    }
-    ath_buf_putc(out, quote);
-}
-
 /* 'a', 'b' */
 static void py_list_items(ath_buf *out, const char *const *items, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (i)
             ath_buf_puts(out, ", ");
-        py_repr(out, items[i]);
+        ath_py_repr_str(out, items[i]);
     }
 }
 
@@ -54,7 +30,7 @@ static void py_revs(ath_buf *out, const char *const *items, size_t n, bool scala
     if (n == 0) {
         ath_buf_puts(out, "None");
     } else if (n == 1 && scalar_one) {
-        py_repr(out, items[0]);
+        ath_py_repr_str(out, items[0]);
     } else {
         ath_buf_putc(out, '(');
         py_list_items(out, items, n);
@@ -100,7 +76,7 @@ static void enum_args(ath_buf *out, const ath_type *t)
     py_list_items(out, t->values, t->nvalues);
     if (t->name) {
         ath_buf_puts(out, t->nvalues ? ", name=" : "name=");
-        py_repr(out, t->name);
+        ath_py_repr_str(out, t->name);
     }
     ath_buf_putc(out, ')');
 }
@@ -276,14 +252,14 @@ static void render_default(ath_buf *out, const char *sql, bool reflected)
             ath_buf_putc(&inner, sql[i]);
         }
         if (plain) {
-            py_repr(out, inner.ptr ? inner.ptr : "");
+            ath_py_repr_str(out, inner.ptr ? inner.ptr : "");
             ath_buf_free(&inner);
             return;
         }
         ath_buf_free(&inner);
     }
     ath_buf_puts(out, "sa.text(");
-    py_repr(out, sql);
+    ath_py_repr_str(out, sql);
     ath_buf_putc(out, ')');
 }
 
@@ -327,13 +303,13 @@ static void render_column(writer *w, ath_buf *out, const ath_column *c, const at
                           bool reflected)
 {
     ath_buf_puts(out, "sa.Column(");
-    py_repr(out, c->name);
+    ath_py_repr_str(out, c->name);
     ath_buf_puts(out, ", ");
     if (w->in_create_table && enum_created_before(w, &c->type)) {
         pg(w, out, "ENUM(");
         py_list_items(out, c->type.values, c->type.nvalues);
         ath_buf_puts(out, c->type.nvalues ? ", name=" : "name=");
-        py_repr(out, c->type.name);
+        ath_py_repr_str(out, c->type.name);
         ath_buf_puts(out, ", create_type=False)");
     } else {
         render_type(w, out, &c->type, reflected);
@@ -352,7 +328,7 @@ static void render_column(writer *w, ath_buf *out, const ath_column *c, const at
     ath_buf_puts(out, c->nullable ? ", nullable=True" : ", nullable=False");
     if (c->comment) {
         ath_buf_puts(out, ", comment=");
-        py_repr(out, c->comment);
+        ath_py_repr_str(out, c->comment);
     }
     ath_buf_putc(out, ')');
 }
@@ -370,17 +346,17 @@ static void fk_opts(ath_buf *out, const ath_foreign_key *fk, bool first)
     const char *sep = first ? "" : ", ";
     if (fk->onupdate) {
         ath_buf_printf(out, "%sonupdate=", sep);
-        py_repr(out, fk->onupdate);
+        ath_py_repr_str(out, fk->onupdate);
         sep = ", ";
     }
     if (fk->ondelete) {
         ath_buf_printf(out, "%sondelete=", sep);
-        py_repr(out, fk->ondelete);
+        ath_py_repr_str(out, fk->ondelete);
         sep = ", ";
     }
     if (fk->initially) {
         ath_buf_printf(out, "%sinitially=", sep);
-        py_repr(out, fk->initially);
+        ath_py_repr_str(out, fk->initially);
         sep = ", ";
     }
     if (fk->deferrable)
@@ -391,7 +367,7 @@ static void name_opt(ath_buf *out, const char *name)
 {
     if (name) {
         ath_buf_puts(out, ", name=");
-        py_repr(out, name);
+        ath_py_repr_str(out, name);
     }
 }
 
@@ -414,7 +390,7 @@ static int table_constraints(char ***out, size_t *n, const ath_table *t)
     ath_buf b = ATH_BUF_INIT;
     for (size_t i = 0; i < t->nchecks; i++) {
         ath_buf_puts(&b, "sa.CheckConstraint(");
-        py_repr(&b, t->checks[i].sqltext);
+        ath_py_repr_str(&b, t->checks[i].sqltext);
         name_opt(&b, t->checks[i].name);
         ath_buf_putc(&b, ')');
         items[(*n)++] = ath_buf_detach(&b);
@@ -431,14 +407,14 @@ static int table_constraints(char ***out, size_t *n, const ath_table *t)
             ath_buf_printf(&ref, "%s.%s", fk->ref_table, fk->ref_columns[k]);
             if (k)
                 ath_buf_puts(&b, ", ");
-            py_repr(&b, ath_buf_cstr(&ref));
+            ath_py_repr_str(&b, ath_buf_cstr(&ref));
             ath_buf_free(&ref);
         }
         /* Alembic leaves ", " before the options even when there are none. */
         ath_buf_puts(&b, "], ");
         if (fk->name) {
             ath_buf_puts(&b, "name=");
-            py_repr(&b, fk->name);
+            ath_py_repr_str(&b, fk->name);
         }
         fk_opts(&b, fk, fk->name == NULL);
         ath_buf_putc(&b, ')');
@@ -475,7 +451,7 @@ static int table_constraints(char ***out, size_t *n, const ath_table *t)
 static int create_table(writer *w, ath_buf *out, const ath_table *t, bool reflected)
 {
     ath_buf_puts(out, "op.create_table(");
-    py_repr(out, t->name);
+    ath_py_repr_str(out, t->name);
     ath_buf_putc(out, ',');
     for (size_t i = 0; i < t->ncolumns; i++) {
         ath_buf_puts(out, i ? ",\n" : "\n");
@@ -494,11 +470,11 @@ static int create_table(writer *w, ath_buf *out, const ath_table *t, bool reflec
     free(cons);
     if (t->schema) {
         ath_buf_puts(out, ",\nschema=");
-        py_repr(out, t->schema);
+        ath_py_repr_str(out, t->schema);
     }
     if (t->comment) {
         ath_buf_puts(out, ",\ncomment=");
-        py_repr(out, t->comment);
+        ath_py_repr_str(out, t->comment);
     }
     ath_buf_puts(out, "\n)");
     return 0;
@@ -509,7 +485,7 @@ static void schema_opt(ath_buf *out, const ath_op *op)
 {
     if (op->schema && !op->batch) {
         ath_buf_puts(out, ", schema=");
-        py_repr(out, op->schema);
+        ath_py_repr_str(out, op->schema);
     }
 }
 
@@ -527,10 +503,10 @@ static void index_name(ath_buf *out, const char *prefix, const char *name, bool 
 {
     if (f) {
         ath_buf_printf(out, "%sf(", prefix);
-        py_repr(out, name);
+        ath_py_repr_str(out, name);
         ath_buf_putc(out, ')');
     } else {
-        py_repr(out, name);
+        ath_py_repr_str(out, name);
     }
 }
 
@@ -540,14 +516,14 @@ static void alter_column(writer *w, ath_buf *out, const ath_op *op, bool is_down
     const char *ind = ",\n           ";
     ath_buf_puts(out, op->batch ? "batch_op.alter_column(" : "op.alter_column(");
     if (!op->batch) {
-        py_repr(out, op->table);
+        ath_py_repr_str(out, op->table);
         ath_buf_puts(out, ", ");
     }
-    py_repr(out, a->column);
+    ath_py_repr_str(out, a->column);
     /* Alembic 1.8 does not render new_column_name; Athanor's renames need it. */
     if (a->new_name) {
         ath_buf_printf(out, "%snew_column_name=", ind);
-        py_repr(out, a->new_name);
+        ath_py_repr_str(out, a->new_name);
     }
     /* In a downgrade, an existing value is the models' only where the upgrade changed it. */
     if (a->existing_type) {
@@ -570,13 +546,13 @@ static void alter_column(writer *w, ath_buf *out, const ath_op *op, bool is_down
     if (a->comment.set) {
         ath_buf_printf(out, "%scomment=", ind);
         if (a->comment.value)
-            py_repr(out, a->comment.value);
+            ath_py_repr_str(out, a->comment.value);
         else
             ath_buf_puts(out, "None");
     }
     if (a->existing_comment.set && a->existing_comment.value) {
         ath_buf_printf(out, "%sexisting_comment=", ind);
-        py_repr(out, a->existing_comment.value);
+        ath_py_repr_str(out, a->existing_comment.value);
     }
     if (!a->nullable.set && a->existing_nullable.set)
         ath_buf_printf(out, "%sexisting_nullable=%s", ind,
@@ -588,7 +564,7 @@ static void alter_column(writer *w, ath_buf *out, const ath_op *op, bool is_down
     }
     if (op->schema && !op->batch) {
         ath_buf_printf(out, "%sschema=", ind);
-        py_repr(out, op->schema);
+        ath_py_repr_str(out, op->schema);
     }
     ath_buf_putc(out, ')');
 }
@@ -608,7 +584,7 @@ static const char *constraint_type_name(ath_constraint_type t)
 static void name_or_none(ath_buf *out, const char *name)
 {
     if (name)
-        py_repr(out, name);
+        ath_py_repr_str(out, name);
     else
         ath_buf_puts(out, "None");
 }
@@ -618,7 +594,7 @@ static void call_head(ath_buf *out, const ath_op *op, const char *name, bool tab
 {
     ath_buf_printf(out, "%s.%s(", op->batch ? "batch_op" : "op", name);
     if (table_first && !op->batch) {
-        py_repr(out, op->table);
+        ath_py_repr_str(out, op->table);
         ath_buf_puts(out, ", ");
     }
 }
@@ -630,10 +606,10 @@ static void enum_call(ath_buf *out, const ath_op *op, const char *verb)
     ath_buf_puts(out, "sa.Enum(");
     py_list_items(out, e->values, e->nvalues);
     ath_buf_puts(out, e->nvalues ? ", name=" : "name=");
-    py_repr(out, e->name);
+    ath_py_repr_str(out, e->name);
     if (schema) {
         ath_buf_puts(out, ", schema=");
-        py_repr(out, schema);
+        ath_py_repr_str(out, schema);
     }
     ath_buf_printf(out, ").%s(op.get_bind(), checkfirst=True)", verb);
 }
@@ -665,7 +641,7 @@ static int enum_value_call(ath_buf *out, const ath_op *op)
         return ath_error_oom();
     }
     ath_buf_puts(out, "sa.DDL(");
-    py_repr(out, ath_buf_cstr(&sql));
+    ath_py_repr_str(out, ath_buf_cstr(&sql));
     ath_buf_puts(out, ").execute_if(dialect='postgresql')(None, op.get_bind())");
     ath_buf_free(&sql);
     return 0;
@@ -677,7 +653,7 @@ static void py_dquoted(ath_buf *out, const char *s)
 {
     for (const char *p = s; *p; p++)
         if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f) {
-            py_repr(out, s);
+            ath_py_repr_str(out, s);
             return;
         }
     ath_buf_printf(out, "\"%s\"", s);
@@ -732,21 +708,21 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
     }
     case ATH_OP_DROP_TABLE:
         ath_buf_puts(out, "op.drop_table(");
-        py_repr(out, op->table);
+        ath_py_repr_str(out, op->table);
         if (op->schema) {
             ath_buf_puts(out, ", schema=");
-            py_repr(out, op->schema);
+            ath_py_repr_str(out, op->schema);
         }
         ath_buf_putc(out, ')');
         return 0;
     case ATH_OP_RENAME_TABLE:
         ath_buf_puts(out, "op.rename_table(");
-        py_repr(out, op->table);
+        ath_py_repr_str(out, op->table);
         ath_buf_puts(out, ", ");
-        py_repr(out, op->u.rename.new_name);
+        ath_py_repr_str(out, op->u.rename.new_name);
         if (op->schema) {
             ath_buf_puts(out, ", schema=");
-            py_repr(out, op->schema);
+            ath_py_repr_str(out, op->schema);
         }
         ath_buf_putc(out, ')');
         return 0;
@@ -757,10 +733,10 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
                                                           : "drop_table_comment",
                   false);
         if (!op->batch)
-            py_repr(out, op->table);
+            ath_py_repr_str(out, op->table);
         if (op->kind == ATH_OP_CREATE_TABLE_COMMENT) {
             ath_buf_puts(out, op->batch ? "" : ", ");
-            py_repr(out, op->u.table_comment.comment ? op->u.table_comment.comment : "");
+            ath_py_repr_str(out, op->u.table_comment.comment ? op->u.table_comment.comment : "");
         }
         if (op->u.table_comment.existing.set) {
             ath_buf_puts(out, op->batch && op->kind == ATH_OP_DROP_TABLE_COMMENT
@@ -781,7 +757,7 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
         return 0;
     case ATH_OP_DROP_COLUMN:
         call_head(out, op, "drop_column", true);
-        py_repr(out, op->u.column.name);
+        ath_py_repr_str(out, op->u.column.name);
         schema_opt(out, op);
         ath_buf_putc(out, ')');
         return 0;
@@ -795,7 +771,7 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
                    !is_down && convention_index_name(op, ix->name, ix));
         if (!op->batch) {
             ath_buf_puts(out, ", ");
-            py_repr(out, op->table);
+            ath_py_repr_str(out, op->table);
         }
         ath_buf_puts(out, ", [");
         for (size_t i = 0; i < ix->nelems; i++) {
@@ -803,16 +779,16 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
                 ath_buf_puts(out, ", ");
             if (ix->elems[i].expression) {
                 ath_buf_puts(out, "sa.text(");
-                py_repr(out, ix->elems[i].text);
+                ath_py_repr_str(out, ix->elems[i].text);
                 ath_buf_putc(out, ')');
             } else {
-                py_repr(out, ix->elems[i].text);
+                ath_py_repr_str(out, ix->elems[i].text);
             }
         }
         ath_buf_printf(out, "], unique=%s", ix->unique ? "True" : "False");
         if (ix->where) {
             ath_buf_printf(out, ", %s_where=sa.text(", ath_dialect_name(w->dialect));
-            py_repr(out, ix->where);
+            ath_py_repr_str(out, ix->where);
             ath_buf_putc(out, ')');
         }
         schema_opt(out, op);
@@ -831,7 +807,7 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
         index_name(out, op->batch ? "batch_op." : "op.", op->u.index.name, f);
         if (!op->batch && op->table) {
             ath_buf_puts(out, ", table_name=");
-            py_repr(out, op->table);
+            ath_py_repr_str(out, op->table);
         }
         schema_opt(out, op);
         ath_buf_putc(out, ')');
@@ -843,7 +819,7 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
         name_or_none(out, c->name);
         if (!op->batch) {
             ath_buf_puts(out, ", ");
-            py_repr(out, op->table);
+            ath_py_repr_str(out, op->table);
         }
         ath_buf_puts(out, ", ");
         py_list(out, c->unique.columns, c->unique.ncolumns);
@@ -857,7 +833,7 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
         name_or_none(out, c->name);
         if (!op->batch) {
             ath_buf_puts(out, ", ");
-            py_repr(out, op->table);
+            ath_py_repr_str(out, op->table);
         }
         ath_buf_puts(out, ", ");
         py_list(out, c->pk.columns, c->pk.ncolumns);
@@ -871,10 +847,10 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
         name_or_none(out, c->name);
         if (!op->batch) {
             ath_buf_puts(out, ", ");
-            py_repr(out, op->table);
+            ath_py_repr_str(out, op->table);
         }
         ath_buf_puts(out, ", ");
-        py_repr(out, c->check.sqltext ? c->check.sqltext : "");
+        ath_py_repr_str(out, c->check.sqltext ? c->check.sqltext : "");
         schema_opt(out, op);
         ath_buf_putc(out, ')');
         return 0;
@@ -885,22 +861,22 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
         name_or_none(out, op->u.constraint.name);
         if (!op->batch) {
             ath_buf_puts(out, ", ");
-            py_repr(out, op->table);
+            ath_py_repr_str(out, op->table);
         }
         ath_buf_puts(out, ", ");
-        py_repr(out, fk->ref_table);
+        ath_py_repr_str(out, fk->ref_table);
         ath_buf_puts(out, ", ");
         py_list(out, fk->columns, fk->ncolumns);
         ath_buf_puts(out, ", ");
         py_list(out, fk->ref_columns, fk->ncolumns);
         if (fk->ref_schema) {
             ath_buf_puts(out, ", referent_schema=");
-            py_repr(out, fk->ref_schema);
+            ath_py_repr_str(out, fk->ref_schema);
         }
         fk_opts(out, fk, false);
         if (op->schema && !op->batch) {
             ath_buf_puts(out, ", source_schema=");
-            py_repr(out, op->schema);
+            ath_py_repr_str(out, op->schema);
         }
         ath_buf_putc(out, ')');
         return 0;
@@ -911,10 +887,10 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
             return ath_error(ATH_EINVAL, "drop_constraint on %s: the constraint has no name",
                              op->table);
         call_head(out, op, "drop_constraint", false);
-        py_repr(out, c->name);
+        ath_py_repr_str(out, c->name);
         if (!op->batch) {
             ath_buf_puts(out, ", ");
-            py_repr(out, op->table);
+            ath_py_repr_str(out, op->table);
         }
         const char *tn = constraint_type_name(c->type);
         if (tn)
@@ -927,7 +903,7 @@ static int render_op(writer *w, ath_buf *out, const ath_op *op, bool is_down)
     case ATH_OP_DROP_ENUM: enum_call(out, op, "drop"); return 0;
     case ATH_OP_EXECUTE:
         ath_buf_puts(out, "op.execute(");
-        py_repr(out, op->u.execute.sql);
+        ath_py_repr_str(out, op->u.execute.sql);
         ath_buf_putc(out, ')');
         return 0;
     case ATH_OP_ADD_ENUM_VALUE: return enum_value_call(out, op);
@@ -988,7 +964,7 @@ static int render_body(writer *w, ath_buf *out, const ath_op *ops, size_t n, boo
                same(ops[end].schema, op->schema))
             end++;
         ath_buf_puts(out, "    with op.batch_alter_table(");
-        py_repr(out, op->table ? op->table : "");
+        ath_py_repr_str(out, op->table ? op->table : "");
         ath_buf_puts(out, ", schema=");
         name_or_none(out, op->schema);
         naming_convention(out, ops + i, end - i);
@@ -1045,7 +1021,7 @@ int ath_script_write(ath_buf *out, const ath_script_meta *meta, const ath_op *up
     if (!w.pg_import && !w.sqlite_import)
         ath_buf_putc(out, '\n');
     ath_buf_puts(out, "\n# revision identifiers, used by Alembic.\nrevision = ");
-    py_repr(out, meta->revision);
+    ath_py_repr_str(out, meta->revision);
     ath_buf_puts(out, "\ndown_revision = ");
     py_revs(out, meta->down_revisions, meta->ndown_revisions, true);
     ath_buf_puts(out, "\nbranch_labels = ");

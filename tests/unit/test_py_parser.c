@@ -7,6 +7,7 @@
 #include "testsupport.h"
 
 #include "py/parser.h"
+#include "py/repr.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -1210,10 +1211,33 @@ static void thousand_model_classes(void **state)
     ath_buf_free(&b);
 }
 
+/* What ath_py_repr_str writes, Python (our parser) reads back as the same
+ * text; the quotes are repr()'s: ' unless the text has ' and no ". */
+static void repr_of_a_str_reads_back(void **state)
+{
+    (void)state;
+    const char *texts[] = {"plain",           "it's",        "say \"hi\"",    "both ' and \"",
+                           "back\\slash\n", "tab\tcr\r",  "bell\a del\x7f", "",
+                           "caf\xc3\xa9"};
+    const char quotes[] = {'\'', '"', '\'', '\'', '\'', '\'', '\'', '\'', '\''};
+    for (size_t i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+        ath_buf src = ATH_BUF_INIT;
+        ath_buf_puts(&src, "x = ");
+        ath_py_repr_str(&src, texts[i]);
+        ath_buf_putc(&src, '\n');
+        assert_int_equal(src.ptr[4], quotes[i]);
+        parsed r = parse_ok(ath_buf_cstr(&src));
+        assert_str(stmt(r.module, 0)->assign.value, texts[i]);
+        done(&r);
+        ath_buf_free(&src);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tutorial_model_class_with_columns),
+        cmocka_unit_test(repr_of_a_str_reads_back),
         cmocka_unit_test(tutorial_association_table_and_app_setup),
         cmocka_unit_test(declarative_mapped_annotations),
         cmocka_unit_test(declared_attr_functions_keep_their_return),
