@@ -44,22 +44,12 @@ dialects=${BENCH_DIALECTS:-sqlite postgresql}
 athanor=${ATHANOR_BIN:-$root/build/athanor}
 python=${BENCH_PYTHON:-/usr/bin/python3}
 
-log() { echo "bench: $*" >&2; }
-die() {
-    log "$*"
-    exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
-for tool in hyperfine jq sqlite3 awk; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install hyperfine jq sqlite3)"
-done
-[[ -x /usr/bin/time ]] || die "GNU time is missing (apt-get install time)"
+bench_require hyperfine jq sqlite3 awk time
 
-if [[ ! -x $athanor ]]; then
-    [[ -z ${ATHANOR_BIN:-} ]] || die "ATHANOR_BIN=$athanor is not an executable"
-    log "no $athanor: building the release binary"
-    ATHANOR_JOBS=${ATHANOR_JOBS:-1} bash scripts/build.sh release >&2
-fi
+bench_athanor
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/athanor-bench.XXXXXX")
 out=${BENCH_OUT:-$work/out}
@@ -91,31 +81,6 @@ py_import='import sys, sqlalchemy; from sqlalchemy import create_engine, MetaDat
 # statements and server ms (PostgreSQL only).
 results=$out/results.tsv
 : >"$results"
-
-# A command as a string for hyperfine -N, whose parser follows shell quoting.
-quote_cmd() {
-    local s="" a
-    for a in "$@"; do
-        s+="$(printf '%q' "$a") "
-    done
-    printf '%s' "${s% }"
-}
-
-# median of the numbers on stdin, one per line
-median() {
-    sort -n | awk '{ v[NR] = $1 } END {
-        if (NR == 0) { print "NA"; exit }
-        if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# peak_rss_mb COMMAND...: median over rss_runs of GNU time's %M (KiB), in MB.
-peak_rss_mb() {
-    local i
-    for ((i = 0; i < rss_runs; i++)); do
-        /usr/bin/time -f %M -o "$work/rss" "$@" >/dev/null 2>"$work/rss.err" || return 1
-        tail -n 1 "$work/rss"
-    done | median | awk '{ printf "%.1f", $1 / 1024 }'
-}
 
 # server_pg COMMAND...: what the throwaway server logged with
 # log_min_duration_statement=0 for the command: the number of statements it

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2154 # work, out, rss_runs, root, athanor, python, bench_group: the caller's
-# Helpers shared by bench/migrate.sh and bench/upgrade.sh; sourced, not run.
+# Helpers shared by the bench/*.sh scripts; sourced, not run.
 # The caller sets `work` (a scratch folder), `out` (where exports go) and
 # `rss_runs` before it times anything, and calls bench_cleanup on exit.
 
@@ -8,6 +8,27 @@ log() { echo "bench: $*" >&2; }
 die() {
     log "$*"
     exit 1
+}
+
+# bench_require TOOL...: each on PATH ("time" means GNU time, /usr/bin/time),
+# else stop with the package to install.
+bench_require() {
+    local tool
+    for tool in "$@"; do
+        if [[ $tool == time ]]; then
+            [[ -x /usr/bin/time ]] || die "GNU time is missing (apt-get install time)"
+        else
+            command -v "$tool" >/dev/null || die "$tool is missing (apt-get install $tool)"
+        fi
+    done
+}
+
+# bench_athanor: $athanor, built (release) if it is the default and missing.
+bench_athanor() {
+    [[ -x $athanor ]] && return 0
+    [[ -z ${ATHANOR_BIN:-} ]] || die "ATHANOR_BIN=$athanor is not an executable"
+    log "no $athanor: building the release binary"
+    ATHANOR_JOBS=${ATHANOR_JOBS:-1} bash "$root/scripts/build.sh" release >&2
 }
 
 # A command as a string for hyperfine -N, whose parser follows shell quoting.

@@ -37,24 +37,15 @@ runs=${BENCH_RUNS:-20}
 athanor=${ATHANOR_BIN:-$root/build/athanor}
 python=${BENCH_PYTHON:-/usr/bin/python3}
 
-log() { echo "bench: $*" >&2; }
-die() {
-    log "$*"
-    exit 1
-}
+# shellcheck source=bench/lib.sh
+. "$root/bench/lib.sh"
 
-for tool in hyperfine jq awk; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install hyperfine jq)"
-done
+bench_require hyperfine jq awk
 [[ $classes =~ ^[1-9][0-9]*$ && $files =~ ^[1-9][0-9]*$ ]] ||
     die "BENCH_CLASSES and BENCH_FILES must be whole numbers"
 ((files <= classes)) || die "BENCH_FILES must not exceed BENCH_CLASSES"
 
-if [[ ! -x $athanor ]]; then
-    [[ -z ${ATHANOR_BIN:-} ]] || die "ATHANOR_BIN=$athanor is not an executable"
-    log "no $athanor: building the release binary"
-    ATHANOR_JOBS=${ATHANOR_JOBS:-1} bash scripts/build.sh release >&2
-fi
+bench_athanor
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/athanor-bench-models.XXXXXX")
 out=${BENCH_OUT:-$work/out}

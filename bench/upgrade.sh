@@ -71,24 +71,19 @@ dialects=${BENCH_DIALECTS:-sqlite postgresql}
 athanor=${ATHANOR_BIN:-$root/build/athanor}
 python=${BENCH_PYTHON:-/usr/bin/python3}
 
-for tool in hyperfine jq sqlite3 awk; do
-    command -v "$tool" >/dev/null || die "$tool is missing (apt-get install hyperfine jq sqlite3)"
-done
-[[ -x /usr/bin/time ]] || die "GNU time is missing (apt-get install time)"
+bench_require hyperfine jq sqlite3 awk time
 "$python" -c 'import flask_migrate, flask_sqlalchemy' 2>/dev/null ||
     die "$python lacks Flask-Migrate (apt-get install python3-flask-migrate)"
 
-if [[ ! -x $athanor ]]; then
-    [[ -z ${ATHANOR_BIN:-} ]] || die "ATHANOR_BIN=$athanor is not an executable"
-    log "no $athanor: building the release binary"
-    ATHANOR_JOBS=${ATHANOR_JOBS:-1} bash scripts/build.sh release >&2
-fi
+bench_athanor
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/athanor-bench-upgrade.XXXXXX")
 if [[ $dialects == *postgresql* ]]; then
     # bench/pq_connect.c: a client that only connects, for the no-op's floor.
-    cc -O2 $(pkg-config --cflags libpq) -o "$work/pq_connect" "$root/bench/pq_connect.c" \
-        $(pkg-config --libs libpq) || die "cannot build bench/pq_connect.c (needs libpq-dev)"
+    read -ra pq_cflags <<<"$(pkg-config --cflags libpq)"
+    read -ra pq_libs <<<"$(pkg-config --libs libpq)"
+    cc -O2 "${pq_cflags[@]}" -o "$work/pq_connect" "$root/bench/pq_connect.c" "${pq_libs[@]}" ||
+        die "cannot build bench/pq_connect.c (needs libpq-dev)"
 fi
 out=${BENCH_OUT:-$work/out}
 mkdir -p "$out"
