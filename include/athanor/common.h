@@ -138,6 +138,9 @@ void ath_diags_init(ath_diags *diags, ath_arena *arena);
 /* Adds a diagnostic; returns ATH_ENOMEM on failure, else 0. */
 int ath_diags_add(ath_diags *diags, ath_diag_level level, const char *path, int line, int col,
                   const char *fmt, ...) ATH_PRINTF(6, 7);
+/* ath_diags_add with a va_list, for the readers' own error helpers. */
+int ath_diags_vadd(ath_diags *diags, ath_diag_level level, const char *path, int line, int col,
+                   const char *fmt, va_list ap) ATH_PRINTF(6, 0);
 /* Adds a copy of every diagnostic of `from`, in order; ATH_ENOMEM on failure, else 0. */
 int ath_diags_append(ath_diags *to, const ath_diags *from);
 /*

@@ -54,16 +54,10 @@ static int error_at(parser *p, int line, int col, const char *fmt, ...) ATH_PRIN
 
 static int error_at(parser *p, int line, int col, const char *fmt, ...)
 {
-    ath_buf msg = ATH_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    ath_buf_vprintf(&msg, fmt, ap);
+    int rc = ath_diags_vadd(p->diags, ATH_DIAG_ERROR, p->ini->path, line, col, fmt, ap);
     va_end(ap);
-    int rc = ath_buf_check(&msg);
-    if (!rc)
-        rc = ath_diags_add(p->diags, ATH_DIAG_ERROR, p->ini->path, line, col, "%s",
-                           ath_buf_cstr(&msg));
-    ath_buf_free(&msg);
     return rc ? rc : ATH_EPARSE;
 }
 

@@ -129,16 +129,11 @@ static int rdiag(reader *r, const ath_scope *s, const ath_py_node *at, const cha
 
 static int rdiag(reader *r, const ath_scope *s, const ath_py_node *at, const char *fmt, ...)
 {
-    ath_buf b = ATH_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    ath_buf_vprintf(&b, fmt, ap);
+    int rc = ath_diags_vadd(r->diags, ATH_DIAG_ERROR, s ? s->path : NULL, at ? at->line : 0,
+                            at ? at->col : 0, fmt, ap);
     va_end(ap);
-    int rc = ath_buf_check(&b);
-    if (!rc)
-        rc = ath_diags_add(r->diags, ATH_DIAG_ERROR, s ? s->path : NULL, at ? at->line : 0,
-                           at ? at->col : 0, "%s", ath_buf_cstr(&b));
-    ath_buf_free(&b);
     if (rc && !r->rc)
         r->rc = rc;
     return rc ? rc : ATH_EPARSE;

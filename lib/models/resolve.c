@@ -897,16 +897,11 @@ static int diag(const ath_scope *s, const ath_py_node *at, const char *fmt, ...)
 
 static int diag(const ath_scope *s, const ath_py_node *at, const char *fmt, ...)
 {
-    ath_buf b = ATH_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    ath_buf_vprintf(&b, fmt, ap);
+    int rc = ath_diags_vadd(s->project->diags, ATH_DIAG_ERROR, s->path, at ? at->line : 0,
+                            at ? at->col : 0, fmt, ap);
     va_end(ap);
-    int rc = ath_buf_check(&b);
-    if (!rc)
-        rc = ath_diags_add(s->project->diags, ATH_DIAG_ERROR, s->path, at ? at->line : 0,
-                           at ? at->col : 0, "%s", ath_buf_cstr(&b));
-    ath_buf_free(&b);
     return rc ? rc : ATH_EPARSE;
 }
 

@@ -102,16 +102,11 @@ typedef struct reader {
 static void fail(reader *r, const ath_py_node *at, const char *fmt, ...) ATH_PRINTF(3, 4);
 static void fail(reader *r, const ath_py_node *at, const char *fmt, ...)
 {
-    ath_buf msg = ATH_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    ath_buf_vprintf(&msg, fmt, ap);
+    int rc = ath_diags_vadd(r->diags, ATH_DIAG_ERROR, r->path, at ? at->line : 0,
+                            at ? at->col : 0, fmt, ap);
     va_end(ap);
-    int rc = ath_buf_check(&msg);
-    if (!rc)
-        rc = ath_diags_add(r->diags, ATH_DIAG_ERROR, r->path, at ? at->line : 0, at ? at->col : 0,
-                           "%s", ath_buf_cstr(&msg));
-    ath_buf_free(&msg);
     if (!r->rc)
         r->rc = rc ? rc : ATH_EPARSE;
 }

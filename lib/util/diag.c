@@ -17,14 +17,21 @@ void ath_diags_init(ath_diags *diags, ath_arena *arena)
 int ath_diags_add(ath_diags *diags, ath_diag_level level, const char *path, int line, int col,
                   const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ath_diags_vadd(diags, level, path, line, col, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int ath_diags_vadd(ath_diags *diags, ath_diag_level level, const char *path, int line, int col,
+                   const char *fmt, va_list ap)
+{
     ath_diag *d = ATH_PUSH(diags->arena, diags->items, diags->count, diags->cap);
     if (!d)
         return ath_error_oom();
     ath_buf msg = ATH_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
     ath_buf_vprintf(&msg, fmt, ap);
-    va_end(ap);
     d->level = level;
     d->path = ath_arena_strdup(diags->arena, path);
     d->line = line;
